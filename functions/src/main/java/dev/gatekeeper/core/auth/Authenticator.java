@@ -1,0 +1,87 @@
+package dev.gatekeeper.core.auth;
+
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.apikey.ApiKeyStore;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.IpAllowList;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.organisation.OrganisationDirectory;
+import dev.gatekeeper.core.token.AccessTokenClaims;
+import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenStore;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Turns presented credentials into a {@link Caller}, in this order: valid credentials (else 401), source address
+ * allowed (else 403), kind of organisation and scope sufficient for the operation (else 403).
+ */
+public final class Authenticator {
+    private final ApiKeyStore apiKeys;
+    private final OrganisationDirectory organisations;
+    private final JwtAccessTokenVerifier verifier;
+    private final TokenStore tokens;
+    private final Clock clock;
+
+    public Authenticator(ApiKeyStore apiKeys, OrganisationDirectory organisations, JwtAccessTokenVerifier verifier,
+                         TokenStore tokens, Clock clock) {
+        this.apiKeys = apiKeys;
+        this.organisations = organisations;
+        this.verifier = verifier;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public Caller authenticate(Credentials credentials, String sourceIp, Permission permission) {
+        Caller caller = credentials instanceof Credentials.ApiKey key
+                ? withApiKey(key, sourceIp)
+                : withBearer((Credentials.Bearer) credentials, sourceIp);
+        if (!permission.allowsKind(caller.organisation().accessType())) {
+            throw GatekeeperException.forbidden("This operation is not available to this kind of organisation");
+        }
+        if (caller.bearerToken().isPresent() && !caller.bearerToken().get().hasAnyScope(permission.bearerScopes())) {
+            throw GatekeeperException.forbidden("The token lacks the scope this operation requires");
+        }
+        return caller;
+    }
+
+    private Caller withApiKey(Credentials.ApiKey key, String sourceIp) {
+        ApiKeyHash presented = ApiKeyHash.of(key.key());
+        ApiKeyRecord stored = apiKeys.findByHash(presented)
+                .filter(record -> record.hash().matches(presented))
+                .filter(ApiKeyRecord::active)
+                .orElseThrow(Authenticator::invalidCredentials);
+        Organisation organisation = organisations.find(stored.organisationId()).orElseThrow(Authenticator::invalidCredentials);
+        requireAllowedSource(organisation, sourceIp);
+        return new Caller(organisation, Optional.empty(), sourceIp);
+    }
+
+    private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
+        AccessTokenClaims claims = verifier.verify(bearer.token());
+        TokenRecord record = tokens.findForOrganisation(claims.organisation(), claims.tokenId())
+                .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
+                .filter(stored -> stored.isLiveAt(clock.instant()))
+                .orElseThrow(() -> GatekeeperException.unauthorized("Invalid token"));
+        Organisation organisation = organisations.find(record.requestedOrganisation()).orElseThrow(Authenticator::invalidCredentials);
+        if (claims.ipFiltering()) {
+            // The token is used by whoever requested it, so it is held to the requester's allow-list.
+            Organisation requester = record.requestingOrganisation().equals(organisation.id())
+                    ? organisation
+                    : organisations.find(record.requestingOrganisation()).orElseThrow(Authenticator::invalidCredentials);
+            requireAllowedSource(requester, sourceIp);
+        }
+        return new Caller(organisation, Optional.of(claims), sourceIp);
+    }
+
+    private static void requireAllowedSource(Organisation organisation, String sourceIp) {
+        if (organisation.ipFiltering() && !IpAllowList.permits(organisation.allowedIps(), sourceIp)) {
+            throw GatekeeperException.forbidden("Requests from this address are not allowed");
+        }
+    }
+
+    private static GatekeeperException invalidCredentials() {
+        return GatekeeperException.unauthorized("Invalid credentials");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.gatekeeper.core.error;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one exception type of the service: it carries an {@link ErrorCode}, a description that is safe to show to
+ * callers, and optional field details. The HTTP edge turns it into an {@code ErrorResponse}; anything else that
+ * escapes is an internal error whose message is never shown.
+ */
+public final class GatekeeperException extends RuntimeException {
+    private final ErrorCode code;
+    private final List<ErrorDetail> details;
+
+    public GatekeeperException(ErrorCode code, String description, List<ErrorDetail> details, Throwable cause) {
+        super(description, cause);
+        this.code = Objects.requireNonNull(code, "code");
+        this.details = List.copyOf(details);
+    }
+
+    public GatekeeperException(ErrorCode code, String description) {
+        this(code, description, List.of(), null);
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The caller-safe description (the exception message). */
+    public String description() {
+        return getMessage();
+    }
+
+    public List<ErrorDetail> details() {
+        return details;
+    }
+
+    public static GatekeeperException badRequest(String description) {
+        return new GatekeeperException(ErrorCode.BAD_REQUEST, description);
+    }
+
+    public static GatekeeperException unauthorized(String description) {
+        return new GatekeeperException(ErrorCode.UNAUTHORIZED, description);
+    }
+
+    public static GatekeeperException forbidden(String description) {
+        return new GatekeeperException(ErrorCode.FORBIDDEN, description);
+    }
+
+    public static GatekeeperException notFound(String description) {
+        return new GatekeeperException(ErrorCode.NOT_FOUND, description);
+    }
+
+    public static GatekeeperException unsupportedMediaType(String description) {
+        return new GatekeeperException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, description);
+    }
+
+    public static GatekeeperException validation(List<ErrorDetail> details) {
+        return new GatekeeperException(ErrorCode.VALIDATION_FAILED, "The request is not valid", details, null);
+    }
+
+    public static GatekeeperException validation(String code, String description, String field) {
+        return validation(List.of(new ErrorDetail(code, description, field)));
+    }
+
+    /** A dependency (table, secret) could not be reached or answered with an error; the cause is kept for logs. */
+    public static GatekeeperException unavailable(String description, Throwable cause) {
+        return new GatekeeperException(ErrorCode.SERVICE_UNAVAILABLE, description, List.of(), cause);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.gatekeeper.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Checks that a bearer token is one of ours and valid now: algorithm pinned to RS256 (so {@code none} and HS256
+ * with the public key as secret are refused before any key is touched), a known {@code kid}, the signature,
+ * issuer, audience, expiry and issue time. Revocation is checked afterwards against the token store.
+ * Every failure is the same 401, so a caller learns nothing about which check failed.
+ */
+public final class JwtAccessTokenVerifier {
+    /** Tolerated clock difference for {@code iat} in the future; expiry gets none. */
+    private static final long MAX_FUTURE_IAT_SECONDS = 5;
+
+    private final SigningKeys keys;
+    private final TokenSettings settings;
+    private final Clock clock;
+    private final ConcurrentMap<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
+
+    public JwtAccessTokenVerifier(SigningKeys keys, TokenSettings settings, Clock clock) {
+        this.keys = keys;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public AccessTokenClaims verify(String token) {
+        return verifyOrExplain(token).orElseThrow(() -> GatekeeperException.unauthorized("Invalid token"));
+    }
+
+    /** Empty if the token is not valid now; never throws for a bad token (a key outage is still 503). */
+    public Optional<AccessTokenClaims> verifyOrExplain(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWSHeader header = jwt.getHeader();
+            if (!JwtAccessTokenSigner.ALGORITHM.equals(header.getAlgorithm()) || header.getCriticalParams() != null) {
+                return Optional.empty();
+            }
+            Optional<RSAKey> key = keys.verificationKey(header.getKeyID());
+            if (key.isEmpty() || !jwt.verify(verifierFor(key.get()))) {
+                return Optional.empty();
+            }
+            return claimsIfValid(jwt.getJWTClaimsSet());
+        } catch (ParseException | JOSEException | IllegalArgumentException | ClassCastException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<AccessTokenClaims> claimsIfValid(JWTClaimsSet claims) throws ParseException {
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        Date iat = claims.getIssueTime();
+        List<String> audience = claims.getAudience();
+        if (!settings.issuer().equals(claims.getIssuer())
+                || audience == null || !audience.contains(settings.audience().get(0))
+                || exp == null || !exp.toInstant().isAfter(now)
+                || iat == null || iat.toInstant().isAfter(now.plusSeconds(MAX_FUTURE_IAT_SECONDS))
+                || (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now))) {
+            return Optional.empty();
+        }
+        Optional<TokenId> id = TokenId.parse(claims.getJWTID());
+        Optional<OrganisationId> organisation = OrganisationId.parse(claims.getStringClaim(JwtClaimNames.ORG_ID));
+        Optional<OrganisationId> requesting = OrganisationId.parse(claims.getStringClaim(JwtClaimNames.ORIGINATOR_ORG_ID));
+        String accessType = claims.getStringClaim(JwtClaimNames.ACCESS_TYPE);
+        List<String> scopes = claims.getStringListClaim(JwtClaimNames.SCOPE);
+        if (id.isEmpty() || organisation.isEmpty() || requesting.isEmpty() || accessType == null || scopes == null
+                || !organisation.get().value().equals(claims.getSubject())) {
+            return Optional.empty();
+        }
+        return Optional.of(new AccessTokenClaims(id.get(), organisation.get(), requesting.get(),
+                AccessType.valueOf(accessType), scopes,
+                Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.IP_FILTERING)),
+                Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.MTLS_FILTER)),
+                Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.APPLICATION_TOKEN)),
+                iat.toInstant(), exp.toInstant()));
+    }
+
+    private RSASSAVerifier verifierFor(RSAKey key) {
+        return verifiers.computeIfAbsent(key.getKeyID(), kid -> {
+            try {
+                return new RSASSAVerifier(key.toRSAPublicKey());
+            } catch (JOSEException e) {
+                throw new IllegalArgumentException("unusable verification key", e);
+            }
+        });
+    }
+}

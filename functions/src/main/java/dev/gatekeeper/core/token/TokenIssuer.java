@@ -1,0 +1,124 @@
+package dev.gatekeeper.core.token;
+
+import dev.gatekeeper.core.auth.Caller;
+import dev.gatekeeper.core.error.ErrorDetail;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.Organisation;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Issues access and application tokens: checks the request against the organisation's rules, signs the JWT,
+ * stores the record, and only then hands the token out.
+ */
+public final class TokenIssuer {
+    static final int MAX_SCOPES = 100;
+    private static final int MAX_STALE_RETRIES = 3;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final TokenStore store;
+    private final JwtAccessTokenSigner signer;
+    private final TokenSettings settings;
+    private final Clock clock;
+    private final Supplier<UUID> tokenIds;
+
+    public TokenIssuer(TokenStore store, JwtAccessTokenSigner signer, TokenSettings settings, Clock clock,
+                       Supplier<UUID> tokenIds) {
+        this.store = store;
+        this.signer = signer;
+        this.settings = settings;
+        this.clock = clock;
+        this.tokenIds = tokenIds;
+    }
+
+    /** An access token for {@code target}, which is the caller itself or an organisation below it. */
+    public IssuedToken issue(Caller caller, Organisation target, TokenRequest request) {
+        int expiresIn = expiresIn(request.expiresIn());
+        List<String> scopes = allowedNames(request.scopes(), target.allowedScopes(), "scopes", "scope");
+        return store(caller, target, scopes, expiresIn, false, null);
+    }
+
+    /** An application token: product-scoped, read-oriented and never IP-filtered. */
+    public IssuedToken issueApplication(Caller caller, Organisation target, ApplicationTokenRequest request) {
+        int expiresIn = expiresIn(request.expiresIn());
+        List<String> products = allowedNames(request.products(), target.products(), "products", "product");
+        String resourceId = request.resourceId();
+        if (resourceId == null || !RESOURCE_ID.matcher(resourceId).matches()) {
+            throw GatekeeperException.validation(resourceId == null ? "REQUIRED" : "INVALID",
+                    "resourceId must be 1 to 64 letters, digits, '-' or '_'", "resourceId");
+        }
+        return store(caller, target, products, expiresIn, true, resourceId);
+    }
+
+    private IssuedToken store(Caller caller, Organisation target, List<String> scopes, int expiresIn,
+                              boolean application, String resourceId) {
+        Organisation requester = caller.organisation();
+        for (int attempt = 1; ; attempt++) {
+            // Millisecond precision: what the JWT and the response carry is exactly what is stored.
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            TokenRecord record = new TokenRecord(
+                    TokenId.of(tokenIds.get()), target.id(), requester.id(), target.accessType(),
+                    requester.accessType(), target.parentId(), scopes,
+                    !application && requester.ipFiltering(), requester.mtlsFilter(),
+                    now, now.plusSeconds(expiresIn), store.currentGeneration(target.id()), null,
+                    application, resourceId, signer.currentKeyId());
+            String jwt = signer.sign(record);
+            try {
+                store.insert(record);
+                return new IssuedToken(record, jwt);
+            } catch (StaleGenerationException raced) {
+                // A revoke-all ended the generation we read; issue again in the new one, or the token would be
+                // born revoked.
+                if (attempt >= MAX_STALE_RETRIES) {
+                    throw GatekeeperException.unavailable("Tokens of this organisation are being revoked; retry", raced);
+                }
+            }
+        }
+    }
+
+    private int expiresIn(Integer requested) {
+        if (requested == null) {
+            return settings.defaultExpiresInSeconds();
+        }
+        if (requested < settings.minExpiresInSeconds() || requested > settings.maxExpiresInSeconds()) {
+            throw GatekeeperException.validation("OUT_OF_RANGE", "expiresIn must be between "
+                    + settings.minExpiresInSeconds() + " and " + settings.maxExpiresInSeconds() + " seconds", "expiresIn");
+        }
+        return requested;
+    }
+
+    /** The requested names, de-duplicated in order, each one the organisation may have. */
+    private static List<String> allowedNames(List<String> requested, Set<String> allowed, String field, String noun) {
+        if (requested == null || requested.isEmpty()) {
+            throw GatekeeperException.validation("REQUIRED", "At least one " + noun + " is required", field);
+        }
+        if (requested.size() > MAX_SCOPES) {
+            throw GatekeeperException.validation("TOO_MANY", "At most " + MAX_SCOPES + " " + noun + "s may be requested", field);
+        }
+        Set<String> unique = new LinkedHashSet<>();
+        List<ErrorDetail> problems = new ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            String name = requested.get(i);
+            String path = field + "[" + i + "]";
+            if (name == null || !NAME.matcher(name).matches()) {
+                problems.add(new ErrorDetail("INVALID", "Not a valid " + noun + " name", path));
+            } else if (!allowed.contains(name)) {
+                problems.add(new ErrorDetail("NOT_ALLOWED", "The organisation may not have " + noun + " '" + name + "'", path));
+            } else {
+                unique.add(name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw GatekeeperException.validation(problems);
+        }
+        return List.copyOf(unique);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.gatekeeper.core.token;
+
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What is stored about an issued token: everything in its response except the signed JWT itself, which is never
+ * stored.
+ *
+ * @param requestedOrganisation  the organisation the token acts for; its partition holds the record
+ * @param requestingOrganisation the organisation that asked for it (the same one, or a partner above it)
+ * @param generation             the requested organisation's revocation generation at issue time; a revoke-all
+ *                               ends a generation, revoking every token of it with one write
+ * @param revokedAt              when it was revoked, or null while it is active
+ * @param resourceId             for application tokens, the resource they were issued for; otherwise null
+ */
+public record TokenRecord(
+        TokenId id,
+        OrganisationId requestedOrganisation,
+        OrganisationId requestingOrganisation,
+        AccessType accessType,
+        AccessType requestingAccessType,
+        OrganisationId parentId,
+        List<String> scopes,
+        boolean ipFiltering,
+        boolean mtlsFilter,
+        Instant createdAt,
+        Instant expiresAt,
+        long generation,
+        Instant revokedAt,
+        boolean applicationToken,
+        String resourceId,
+        String keyId) {
+
+    public TokenRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(requestedOrganisation, "requestedOrganisation");
+        Objects.requireNonNull(requestingOrganisation, "requestingOrganisation");
+        Objects.requireNonNull(accessType, "accessType");
+        Objects.requireNonNull(requestingAccessType, "requestingAccessType");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        scopes = List.copyOf(scopes);
+    }
+
+    public TokenStatus status() {
+        return revokedAt == null ? TokenStatus.ACTIVE : TokenStatus.REVOKED;
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+
+    /** Usable as a credential at {@code now}: not revoked and not expired. */
+    public boolean isLiveAt(Instant now) {
+        return revokedAt == null && !isExpiredAt(now);
+    }
+
+    public TokenRecord revokedAt(Instant when) {
+        return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
+                parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,
+                resourceId, keyId);
+    }
+}

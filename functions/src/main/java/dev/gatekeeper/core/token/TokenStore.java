@@ -1,0 +1,51 @@
+package dev.gatekeeper.core.token;
+
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Port: durable token records, partitioned by the requested organisation.
+ *
+ * <p>Revoke-all is a generation counter per organisation: ending generation {@code g} revokes every token issued
+ * in it, however many, with a constant number of writes. Records returned by this port already show that effect:
+ * a token of an ended generation comes back with {@code revokedAt} set to the time its generation ended.
+ *
+ * <p>Failures to reach the store surface as {@code GatekeeperException} with {@code SERVICE_UNAVAILABLE}.
+ */
+public interface TokenStore {
+
+    /** The organisation's current revocation generation, read consistently; 0 before its first revoke-all. */
+    long currentGeneration(OrganisationId organisation);
+
+    /**
+     * Stores a new token record, never overwriting one.
+     *
+     * @throws StaleGenerationException if {@code token.generation()} is no longer current: a revoke-all ended it
+     *                                  after it was read, and the caller must retry with the new generation
+     */
+    void insert(TokenRecord token);
+
+    /**
+     * The record of a token issued to {@code organisation}: one whose requested organisation it is, or one it
+     * requested for an organisation below it. Empty for any other id.
+     */
+    Optional<TokenRecord> findForOrganisation(OrganisationId organisation, TokenId id);
+
+    /**
+     * Revokes a token held in {@code organisation}'s partition (or requested by it). Idempotent: revoking an
+     * already revoked token returns the timestamp of its first revocation. Empty if no such token is visible to
+     * {@code organisation}.
+     */
+    Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at);
+
+    /**
+     * Ends the organisation's current generation, revoking all its tokens at once.
+     *
+     * @return how many tokens were active (not expired at {@code at}, not revoked before) and are revoked now
+     */
+    long revokeAll(OrganisationId organisation, Instant at);
+
+    /** Up to {@code limit} of the organisation's token records, newest first, for administration. */
+    java.util.List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit);
+}
