@@ -1,0 +1,197 @@
+package dev.gatekeeper.core;
+
+import static dev.gatekeeper.testing.TestOrganisations.merchant;
+import static dev.gatekeeper.testing.TestOrganisations.partner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatekeeper.core.auth.Caller;
+import dev.gatekeeper.core.error.ErrorCode;
+import dev.gatekeeper.core.error.ErrorDetail;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.token.ApplicationTokenRequest;
+import dev.gatekeeper.core.token.IssuedToken;
+import dev.gatekeeper.core.token.JwtAccessTokenSigner;
+import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.StaleGenerationException;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenIssuer;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenRequest;
+import dev.gatekeeper.core.token.TokenSettings;
+import dev.gatekeeper.core.token.TokenStore;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.testing.TestKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TokenIssuerTest {
+    private static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123Z");
+    private static final TokenSettings SETTINGS = TokenSettings.gatekeeperDefaults("https://issuer.test", List.of("gatekeeper"));
+    private static final UUID TOKEN_ID = UUID.fromString("3fe40be4-8139-4bcc-a6fc-9fc6df927b31");
+
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final SigningKeys keys = new SigningKeys(() -> TestKeys.only(TestKeys.FIRST), clock, Duration.ofMinutes(5), Duration.ZERO);
+    private final RecordingStore store = new RecordingStore();
+    private final TokenIssuer issuer = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS), SETTINGS, clock, () -> TOKEN_ID);
+
+    private final Organisation partner = partner("partner001").withIpAllowList("10.0.0.0/8").withMtls().build();
+    private final Organisation merchant = merchant("merchant01").below("partner001").build();
+
+    private static Caller apiKeyCaller(Organisation organisation) {
+        return new Caller(organisation, Optional.empty(), "10.1.2.3");
+    }
+
+    @Test
+    void theDefaultLifetimeIsTenSeconds() {
+        IssuedToken token = issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), null));
+        assertThat(token.record().createdAt()).isEqualTo(NOW);
+        assertThat(token.record().expiresAt()).isEqualTo(NOW.plusSeconds(10));
+    }
+
+    @Test
+    void theTokenIsStoredBeforeItIsReturnedAndTheRecordMatchesTheJwt() {
+        IssuedToken token = issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 360));
+        assertThat(store.inserted).containsExactly(token.record());
+        var claims = new JwtAccessTokenVerifier(keys, SETTINGS, clock).verify(token.accessToken());
+        assertThat(claims.tokenId()).isEqualTo(token.record().id());
+        assertThat(claims.expiresAt()).isEqualTo(NOW.plusSeconds(360).minusMillis(123)); // JWT times are whole seconds
+    }
+
+    @Test
+    void aPartnerTokenCarriesBothOrganisationsAndTheRequestersFilters() {
+        TokenRecord record = issuer.issue(apiKeyCaller(partner), merchant, new TokenRequest(List.of("openbanking_pisp"), 60)).record();
+        assertThat(record.requestedOrganisation().value()).isEqualTo("merchant01");
+        assertThat(record.requestingOrganisation().value()).isEqualTo("partner001");
+        assertThat(record.accessType().name()).isEqualTo("CR");
+        assertThat(record.requestingAccessType().name()).isEqualTo("BN");
+        assertThat(record.parentId().value()).isEqualTo("partner001");
+        assertThat(record.ipFiltering()).isTrue();
+        assertThat(record.mtlsFilter()).isTrue();
+        assertThat(record.keyId()).isEqualTo(TestKeys.FIRST.getKeyID());
+    }
+
+    @Test
+    void expiresInOutsideTenToOneYearIsRefusedNamingTheField() {
+        for (int bad : new int[] {9, 0, -1, TokenSettings.GATEKEEPER_MAX_EXPIRES_IN + 1}) {
+            assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), bad)), "expiresIn");
+        }
+        assertThat(issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 10)).record().expiresAt())
+                .isEqualTo(NOW.plusSeconds(10));
+        assertThat(issuer.issue(apiKeyCaller(merchant), merchant,
+                new TokenRequest(List.of("admin"), TokenSettings.GATEKEEPER_MAX_EXPIRES_IN)).record().expiresAt())
+                .isEqualTo(NOW.plusSeconds(TokenSettings.GATEKEEPER_MAX_EXPIRES_IN));
+    }
+
+    @Test
+    void missingEmptyOrForbiddenScopesAreRefusedNamingTheField() {
+        assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(null, null)), "scopes");
+        assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of(), null)), "scopes");
+        assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("bankadmin"), null)), "scopes[0]");
+        assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin", "x y"), null)), "scopes[1]");
+        assertValidationFailure(() -> issuer.issue(apiKeyCaller(merchant), merchant,
+                new TokenRequest(Collections.nCopies(10_000, "admin"), null)), "scopes");
+        assertThat(store.inserted).isEmpty();
+    }
+
+    @Test
+    void duplicateScopesAreIssuedOnce() {
+        assertThat(issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin", "admin"), null)).record().scopes())
+                .containsExactly("admin");
+    }
+
+    @Test
+    void applicationTokensAreNeverIpFilteredAndCarryTheirResource() {
+        Organisation filteredMerchant = merchant("merchant02").withIpAllowList("10.0.0.0/8").build();
+        TokenRecord record = issuer.issueApplication(apiKeyCaller(filteredMerchant), filteredMerchant,
+                new ApplicationTokenRequest(List.of("open_banking_pis"), "8ow24y2pdx", null)).record();
+        assertThat(record.ipFiltering()).isFalse();
+        assertThat(record.applicationToken()).isTrue();
+        assertThat(record.resourceId()).isEqualTo("8ow24y2pdx");
+        assertThat(record.scopes()).containsExactly("open_banking_pis");
+    }
+
+    @Test
+    void applicationTokensNeedAllowedProductsAndAPlainResourceId() {
+        Caller caller = apiKeyCaller(merchant);
+        assertValidationFailure(() -> issuer.issueApplication(caller, merchant, new ApplicationTokenRequest(List.of("accounts"), "r1", null)), "products[0]");
+        assertValidationFailure(() -> issuer.issueApplication(caller, merchant, new ApplicationTokenRequest(List.of("open_banking_pis"), "../etc", null)), "resourceId");
+        assertValidationFailure(() -> issuer.issueApplication(caller, merchant, new ApplicationTokenRequest(List.of("open_banking_pis"), null, null)), "resourceId");
+    }
+
+    @Test
+    void anInsertThatLosesARaceWithRevokeAllIsIssuedAgainInTheNewGeneration() {
+        store.staleInsertsToFail.set(1);
+        store.generation = 7;
+        TokenRecord record = issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), null)).record();
+        assertThat(record.generation()).isEqualTo(8);
+        assertThat(store.inserted).containsExactly(record);
+    }
+
+    @Test
+    void aTokenThatKeepsLosingToRevokeAllIsNeverHandedOut() {
+        store.staleInsertsToFail.set(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), null)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(store.inserted).isEmpty();
+    }
+
+    private static void assertValidationFailure(Runnable action, String field) {
+        assertThatThrownBy(action::run).isInstanceOfSatisfying(GatekeeperException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+            assertThat(e.details()).extracting(ErrorDetail::field).contains(field);
+        });
+    }
+
+    /** A fake of our own port (not of an AWS API) that can lose the generation race on demand. */
+    private static final class RecordingStore implements TokenStore {
+        final List<TokenRecord> inserted = new ArrayList<>();
+        final AtomicInteger staleInsertsToFail = new AtomicInteger();
+        long generation;
+
+        @Override
+        public long currentGeneration(OrganisationId organisation) {
+            return generation;
+        }
+
+        @Override
+        public void insert(TokenRecord token) {
+            if (staleInsertsToFail.getAndDecrement() > 0) {
+                generation++; // a revoke-all ended the generation the issuer read
+                throw new StaleGenerationException("generation moved");
+            }
+            inserted.add(token);
+        }
+
+        @Override
+        public Optional<TokenRecord> findForOrganisation(OrganisationId organisation, TokenId id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long revokeAll(OrganisationId organisation, Instant at) {
+            return 0;
+        }
+
+        @Override
+        public List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit) {
+            return List.of();
+        }
+    }
+}
