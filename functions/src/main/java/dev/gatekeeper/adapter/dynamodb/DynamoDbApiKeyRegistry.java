@@ -1,0 +1,194 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+import static dev.gatekeeper.adapter.dynamodb.Items.CONDITIONAL_CHECK_FAILED;
+import static dev.gatekeeper.adapter.dynamodb.Items.backOff;
+import static dev.gatekeeper.adapter.dynamodb.Items.bool;
+import static dev.gatekeeper.adapter.dynamodb.Items.conflicted;
+import static dev.gatekeeper.adapter.dynamodb.Items.flag;
+import static dev.gatekeeper.adapter.dynamodb.Items.instant;
+import static dev.gatekeeper.adapter.dynamodb.Items.key;
+import static dev.gatekeeper.adapter.dynamodb.Items.millis;
+import static dev.gatekeeper.adapter.dynamodb.Items.optionalString;
+import static dev.gatekeeper.adapter.dynamodb.Items.reason;
+import static dev.gatekeeper.adapter.dynamodb.Items.s;
+import static dev.gatekeeper.adapter.dynamodb.Items.string;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACTIVE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.API_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.API_KEY_PREFIX;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.CREATED_AT;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.HASH;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.KEY_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.LABEL;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ORGANISATION_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARTITION_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
+
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.apikey.ApiKeyRegistry;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * API keys in the {@link TokenTable}, stored twice and always written together: a lookup item keyed by the key's
+ * hash, for authentication, and a listing item in the organisation's partition, for administration.
+ */
+public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
+    private static final String UNAVAILABLE = "API key store unavailable";
+    private static final int MAX_CONFLICT_ATTEMPTS = 5;
+
+    private final DynamoDbClient client;
+    private final String tableName;
+
+    public DynamoDbApiKeyRegistry(DynamoDbClient client, String tableName) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    @Override
+    public Optional<ApiKeyRecord> findByHash(ApiKeyHash hash) {
+        try {
+            // Consistent, so a deactivated key stops working at once rather than up to a second later.
+            Map<String, AttributeValue> item = client.getItem(request -> request
+                    .tableName(tableName).key(lookupKey(hash)).consistentRead(true)).item();
+            if (item == null || item.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ApiKeyRecord(hash, new OrganisationId(string(item, ORGANISATION_ID)),
+                    flag(item, ACTIVE), instant(item, CREATED_AT), optionalString(item, LABEL).orElse("")));
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    /** Stores a new key; fails with {@link IllegalStateException} if its hash or its id is already stored. */
+    @Override
+    public void add(ApiKeyRecord key) {
+        Map<String, AttributeValue> lookup = new HashMap<>(lookupKey(key.hash()));
+        lookup.put(ORGANISATION_ID, s(key.organisationId().value()));
+        lookup.put(ACTIVE, bool(key.active()));
+        lookup.put(CREATED_AT, millis(key.createdAt()));
+        lookup.put(LABEL, s(key.label()));
+        lookup.put(KEY_ID, s(key.keyId()));
+        Map<String, AttributeValue> listing = new HashMap<>(listingKey(key.organisationId(), key.keyId()));
+        listing.put(HASH, s(key.hash().value()));
+        listing.put(ACTIVE, bool(key.active()));
+        listing.put(CREATED_AT, millis(key.createdAt()));
+        listing.put(LABEL, s(key.label()));
+        if (!transact(List.of(putNew(lookup), putNew(listing)))) {
+            throw new IllegalStateException("API key " + key.keyId() + " is already stored");
+        }
+    }
+
+    @Override
+    public boolean deactivate(OrganisationId organisation, String keyId) {
+        Map<String, AttributeValue> listing;
+        try {
+            listing = client.getItem(request -> request
+                    .tableName(tableName).key(listingKey(organisation, keyId)).consistentRead(true)).item();
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+        if (listing == null || listing.isEmpty()) {
+            return false;
+        }
+        ApiKeyHash hash = new ApiKeyHash(string(listing, HASH));
+        TransactWriteItem deactivateListing = deactivation(listingKey(organisation, keyId),
+                "attribute_exists(#pk)", Map.of(), Map.of());
+        // The lookup item must still name this organisation: a hash never moves between organisations.
+        TransactWriteItem deactivateLookup = deactivation(lookupKey(hash),
+                "attribute_exists(#pk) AND #organisation = :organisation",
+                Map.of("#organisation", ORGANISATION_ID), Map.of(":organisation", s(organisation.value())));
+        return transact(List.of(deactivateListing, deactivateLookup));
+    }
+
+    @Override
+    public List<ApiKeyRecord> listFor(OrganisationId organisation) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
+                .expressionAttributeValues(Map.of(":pk", s(organisation.value()), ":prefix", s(API_KEY_PREFIX)))
+                .build();
+        try {
+            List<ApiKeyRecord> keys = new ArrayList<>();
+            for (Map<String, AttributeValue> item : client.queryPaginator(query).items()) {
+                keys.add(new ApiKeyRecord(new ApiKeyHash(string(item, HASH)), organisation, flag(item, ACTIVE),
+                        instant(item, CREATED_AT), optionalString(item, LABEL).orElse("")));
+            }
+            keys.sort(Comparator.comparing(ApiKeyRecord::createdAt).thenComparing(ApiKeyRecord::keyId));
+            return keys;
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    private TransactWriteItem deactivation(Map<String, AttributeValue> key, String condition,
+                                           Map<String, String> names, Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.put("#pk", PARTITION_KEY);
+        allNames.put("#active", ACTIVE);
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.put(":inactive", bool(false));
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(key)
+                .updateExpression("SET #active = :inactive")
+                .conditionExpression(condition)
+                .expressionAttributeNames(allNames)
+                .expressionAttributeValues(allValues)
+                .build()).build();
+    }
+
+    /** Writes both items; false if either one's condition failed, so neither was written. */
+    private boolean transact(List<TransactWriteItem> actions) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.transactWriteItems(request -> request.transactItems(actions));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0)) || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1))) {
+                    return false;
+                }
+                if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
+                    throw GatekeeperException.unavailable(UNAVAILABLE, e);
+                }
+                backOff(attempt);
+            } catch (SdkException e) {
+                throw GatekeeperException.unavailable(UNAVAILABLE, e);
+            }
+        }
+    }
+
+    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder()
+                .tableName(tableName)
+                .item(item)
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                .build()).build();
+    }
+
+    private static Map<String, AttributeValue> lookupKey(ApiKeyHash hash) {
+        return key(API_KEY_PREFIX + hash.value(), API_KEY);
+    }
+
+    private static Map<String, AttributeValue> listingKey(OrganisationId organisation, String keyId) {
+        return key(organisation.value(), API_KEY_PREFIX + keyId);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+import static dev.gatekeeper.adapter.dynamodb.Items.bool;
+import static dev.gatekeeper.adapter.dynamodb.Items.flag;
+import static dev.gatekeeper.adapter.dynamodb.Items.key;
+import static dev.gatekeeper.adapter.dynamodb.Items.optionalString;
+import static dev.gatekeeper.adapter.dynamodb.Items.s;
+import static dev.gatekeeper.adapter.dynamodb.Items.string;
+import static dev.gatekeeper.adapter.dynamodb.Items.stringList;
+import static dev.gatekeeper.adapter.dynamodb.Items.strings;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACCESS_TYPE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ALLOWED_IPS;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ALLOWED_SCOPES;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.IP_FILTERING;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.MTLS_FILTER;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.NAME;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARTITION_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PRODUCTS;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PROFILE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
+
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.organisation.OrganisationRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/** Organisation profiles in the {@link TokenTable}: one {@value TokenTable#PROFILE} item per organisation. */
+public final class DynamoDbOrganisationRegistry implements OrganisationRegistry {
+    private static final String UNAVAILABLE = "Organisation directory unavailable";
+
+    private final DynamoDbClient client;
+    private final String tableName;
+
+    public DynamoDbOrganisationRegistry(DynamoDbClient client, String tableName) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    @Override
+    public Optional<Organisation> find(OrganisationId id) {
+        try {
+            Map<String, AttributeValue> item = client.getItem(request -> request
+                    .tableName(tableName).key(key(id.value(), PROFILE))).item();
+            return item == null || item.isEmpty() ? Optional.empty() : Optional.of(organisation(item));
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    @Override
+    public void create(Organisation organisation) {
+        put(organisation, "attribute_not_exists(#pk)", "organisation " + organisation.id() + " already exists");
+    }
+
+    @Override
+    public void update(Organisation organisation) {
+        put(organisation, "attribute_exists(#pk)", "organisation " + organisation.id() + " does not exist");
+    }
+
+    @Override
+    public List<Organisation> list() {
+        ScanRequest scan = ScanRequest.builder()
+                .tableName(tableName)
+                .filterExpression("#sk = :profile")
+                .expressionAttributeNames(Map.of("#sk", SORT_KEY))
+                .expressionAttributeValues(Map.of(":profile", s(PROFILE)))
+                .build();
+        try {
+            List<Organisation> organisations = new ArrayList<>();
+            for (Map<String, AttributeValue> item : client.scanPaginator(scan).items()) {
+                organisations.add(organisation(item));
+            }
+            organisations.sort(Comparator.comparing(organisation -> organisation.id().value()));
+            return organisations;
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    private void put(Organisation organisation, String condition, String whenConditionFails) {
+        try {
+            client.putItem(request -> request
+                    .tableName(tableName)
+                    .item(item(organisation))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException(whenConditionFails, e);
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    private static Map<String, AttributeValue> item(Organisation organisation) {
+        Map<String, AttributeValue> item = new HashMap<>(key(organisation.id().value(), PROFILE));
+        item.put(NAME, s(organisation.name()));
+        item.put(ACCESS_TYPE, s(organisation.accessType().name()));
+        if (organisation.parentId() != null) {
+            item.put(PARENT_ID, s(organisation.parentId().value()));
+        }
+        // Sorted, so the stored item does not change with set iteration order.
+        item.put(ALLOWED_SCOPES, stringList(new TreeSet<>(organisation.allowedScopes())));
+        item.put(PRODUCTS, stringList(new TreeSet<>(organisation.products())));
+        item.put(IP_FILTERING, bool(organisation.ipFiltering()));
+        item.put(ALLOWED_IPS, stringList(organisation.allowedIps()));
+        item.put(MTLS_FILTER, bool(organisation.mtlsFilter()));
+        return item;
+    }
+
+    private static Organisation organisation(Map<String, AttributeValue> item) {
+        return new Organisation(
+                new OrganisationId(string(item, PARTITION_KEY)),
+                optionalString(item, NAME).orElse(""),
+                AccessType.valueOf(string(item, ACCESS_TYPE)),
+                optionalString(item, PARENT_ID).map(OrganisationId::new).orElse(null),
+                Set.copyOf(strings(item, ALLOWED_SCOPES)),
+                Set.copyOf(strings(item, PRODUCTS)),
+                flag(item, IP_FILTERING),
+                strings(item, ALLOWED_IPS),
+                flag(item, MTLS_FILTER));
+    }
+}

@@ -1,0 +1,503 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+import static dev.gatekeeper.adapter.dynamodb.Items.CONDITIONAL_CHECK_FAILED;
+import static dev.gatekeeper.adapter.dynamodb.Items.backOff;
+import static dev.gatekeeper.adapter.dynamodb.Items.bool;
+import static dev.gatekeeper.adapter.dynamodb.Items.conflicted;
+import static dev.gatekeeper.adapter.dynamodb.Items.flag;
+import static dev.gatekeeper.adapter.dynamodb.Items.instant;
+import static dev.gatekeeper.adapter.dynamodb.Items.key;
+import static dev.gatekeeper.adapter.dynamodb.Items.millis;
+import static dev.gatekeeper.adapter.dynamodb.Items.n;
+import static dev.gatekeeper.adapter.dynamodb.Items.number;
+import static dev.gatekeeper.adapter.dynamodb.Items.optionalInstant;
+import static dev.gatekeeper.adapter.dynamodb.Items.optionalString;
+import static dev.gatekeeper.adapter.dynamodb.Items.reason;
+import static dev.gatekeeper.adapter.dynamodb.Items.s;
+import static dev.gatekeeper.adapter.dynamodb.Items.string;
+import static dev.gatekeeper.adapter.dynamodb.Items.stringList;
+import static dev.gatekeeper.adapter.dynamodb.Items.strings;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACCESS_TYPE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.APPLICATION_TOKEN;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.CREATED_AT;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.EXPIRES_AT;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_EXPIRY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_EXPIRY_INDEX;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_PREFIX;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.IP_FILTERING;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ISSUED_PREFIX;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.KEY_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.MTLS_FILTER;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARTITION_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.REQUESTED_ORGANISATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.REQUESTING_ACCESS_TYPE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.REQUESTING_ORGANISATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.RESOURCE_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.REVOCATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.REVOKED_AT;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.SCOPES;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.TIME_TO_LIVE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.TOKEN_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.TOKEN_PREFIX;
+
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.StaleGenerationException;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Token records in the {@link TokenTable}, one partition per requested organisation.
+ *
+ * <p>Revoke-all bumps the organisation's generation in one transaction with the insert's and the individual
+ * revocation's condition checks on that same item, so every token is either issued before a revoke-all and ended
+ * by it, or issued after it; and a token is revoked either on its own or by its generation, never both.
+ */
+public final class DynamoDbTokenStore implements TokenStore {
+    private static final String UNAVAILABLE = "Token store unavailable";
+    /** Attempts for a transaction that conflicts with a concurrent one on the same items. */
+    private static final int MAX_CONFLICT_ATTEMPTS = 5;
+    /** Concurrent revoke-alls each end a generation; one losing this often is contention, not progress. */
+    private static final int MAX_REVOKE_ALL_ATTEMPTS = 10;
+    private static final int MAX_BATCH_ATTEMPTS = 5;
+
+    private final DynamoDbClient client;
+    private final String tableName;
+    private final Duration retention;
+
+    /**
+     * @param retention how long after its expiry a token record is kept (DynamoDB TTL), so it can still be
+     *                  looked up and revoked for a while after it stops working
+     */
+    public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.retention = Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative");
+        }
+    }
+
+    @Override
+    public long currentGeneration(OrganisationId organisation) {
+        return guarded(() -> readGeneration(organisation.value()));
+    }
+
+    @Override
+    public void insert(TokenRecord token) {
+        if (token.revokedAt() != null) {
+            throw new IllegalArgumentException("a new token record cannot be revoked already");
+        }
+        String partition = token.requestedOrganisation().value();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(TransactWriteItem.builder().conditionCheck(generationIs(partition, token.generation())).build());
+        actions.add(putNew(tokenItem(token)));
+        if (!token.requestingOrganisation().equals(token.requestedOrganisation())) {
+            actions.add(putNew(issuedItem(token)));
+        }
+        guarded(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    client.transactWriteItems(request -> request.transactItems(actions));
+                    return null;
+                } catch (TransactionCanceledException e) {
+                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))) {
+                        throw new StaleGenerationException("the token's revocation generation has ended");
+                    }
+                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 1)) || CONDITIONAL_CHECK_FAILED.equals(reason(e, 2))) {
+                        throw new IllegalStateException("a token with this id is already stored");
+                    }
+                    if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
+                        throw e;
+                    }
+                    backOff(attempt);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<TokenRecord> findForOrganisation(OrganisationId organisation, TokenId id) {
+        return guarded(() -> locate(organisation, id).map(this::effective));
+    }
+
+    @Override
+    public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
+        Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
+        return guarded(() -> {
+            for (int conflicts = 0, lostRaces = 0; ; ) {
+                Optional<Located> located = locate(organisation, id);
+                if (located.isEmpty()) {
+                    return Optional.empty();
+                }
+                TokenRecord current = effective(located.get());
+                if (current.revokedAt() != null) {
+                    // Already revoked, on its own or by a revoke-all: the first revocation's time stands.
+                    return Optional.of(current);
+                }
+                try {
+                    revokeIndividually(located.get().partition(), current, revokedAt);
+                    return Optional.of(current.revokedAt(revokedAt));
+                } catch (TransactionCanceledException e) {
+                    boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
+                            || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
+                    if (lostRace) {
+                        // Settled for good (revokedAt set, or the generation ended): the next pass reads the
+                        // winner's time. Losing again would mean the stored state contradicts itself.
+                        if (++lostRaces > 2) {
+                            throw new IllegalStateException("token revocation state does not settle", e);
+                        }
+                    } else if (conflicted(e) && ++conflicts < MAX_CONFLICT_ATTEMPTS) {
+                        backOff(conflicts);
+                    } else {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public long revokeAll(OrganisationId organisation, Instant at) {
+        String partition = organisation.value();
+        return guarded(() -> {
+            for (int attempt = 1; ; attempt++) {
+                long generation = readGeneration(partition);
+                try {
+                    endGeneration(partition, generation, at);
+                    return countActive(partition, generation, at);
+                } catch (TransactionCanceledException e) {
+                    boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
+                            || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
+                    // Lost to a concurrent revoke-all, which counts the tokens of the generation it ended; this
+                    // call ends the next one.
+                    if (!(lostRace || conflicted(e)) || attempt >= MAX_REVOKE_ALL_ATTEMPTS) {
+                        throw e;
+                    }
+                    if (!lostRace) {
+                        backOff(attempt);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        String partition = organisation.value();
+        return guarded(() -> {
+            long generation = readGeneration(partition);
+            QueryRequest query = QueryRequest.builder()
+                    .tableName(tableName)
+                    .consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(TOKEN_PREFIX)))
+                    .build();
+            List<TokenRecord> records = new ArrayList<>();
+            for (Map<String, AttributeValue> item : client.queryPaginator(query).items()) {
+                records.add(tokenRecord(item));
+            }
+            Map<Long, Instant> generationEnds = new HashMap<>();
+            return records.stream()
+                    .sorted(Comparator.comparing(TokenRecord::createdAt).reversed()
+                            .thenComparing(record -> record.id().value()))
+                    .limit(limit)
+                    .map(record -> record.revokedAt() == null && record.generation() < generation
+                            ? record.revokedAt(generationEnds.computeIfAbsent(record.generation(),
+                                    ended -> generationEnd(partition, ended)))
+                            : record)
+                    .toList();
+        });
+    }
+
+    /** A token item and the revocation generation of the partition it was found in. */
+    private record Located(String partition, Map<String, AttributeValue> item, long generation) {
+    }
+
+    /**
+     * Finds the token in the organisation's own partition or, through its issued pointer, in the partition of the
+     * organisation it was requested for. One batch read answers the common case.
+     */
+    private Optional<Located> locate(OrganisationId organisation, TokenId id) {
+        String own = organisation.value();
+        ItemKey token = new ItemKey(own, TOKEN_PREFIX + id.value());
+        ItemKey issued = new ItemKey(own, ISSUED_PREFIX + id.value());
+        ItemKey revocation = new ItemKey(own, REVOCATION);
+        Map<ItemKey, Map<String, AttributeValue>> found = batchGet(List.of(token, issued, revocation));
+        if (found.containsKey(token)) {
+            return Optional.of(new Located(own, found.get(token), generationOf(found.get(revocation))));
+        }
+        if (!found.containsKey(issued)) {
+            return Optional.empty();
+        }
+        String partition = string(found.get(issued), REQUESTED_ORGANISATION);
+        ItemKey pointedToken = new ItemKey(partition, TOKEN_PREFIX + id.value());
+        ItemKey pointedRevocation = new ItemKey(partition, REVOCATION);
+        found = batchGet(List.of(pointedToken, pointedRevocation));
+        Map<String, AttributeValue> item = found.get(pointedToken);
+        // TTL deletes the pointer and the token at different moments; and only a token this organisation requested
+        // is visible through a pointer in its partition.
+        if (item == null || !own.equals(string(item, REQUESTING_ORGANISATION))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Located(partition, item, generationOf(found.get(pointedRevocation))));
+    }
+
+    /** The record as callers see it: a token of an ended generation is revoked when its generation ended. */
+    private TokenRecord effective(Located located) {
+        TokenRecord record = tokenRecord(located.item());
+        if (record.revokedAt() == null && record.generation() < located.generation()) {
+            return record.revokedAt(generationEnd(located.partition(), record.generation()));
+        }
+        return record;
+    }
+
+    private void revokeIndividually(String partition, TokenRecord token, Instant at) {
+        TransactWriteItem generationCheck = TransactWriteItem.builder()
+                .conditionCheck(generationIs(partition, token.generation()))
+                .build();
+        // Removing genExp takes the token out of the index revoke-all counts, so it is never counted twice.
+        TransactWriteItem revocation = TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(key(partition, TOKEN_PREFIX + token.id().value()))
+                .updateExpression("SET #revokedAt = :at REMOVE #genExp")
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#revokedAt)")
+                .expressionAttributeNames(Map.of(
+                        "#revokedAt", REVOKED_AT, "#genExp", GENERATION_EXPIRY, "#pk", PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":at", millis(at)))
+                .build()).build();
+        client.transactWriteItems(request -> request.transactItems(generationCheck, revocation));
+    }
+
+    /** Bumps the generation from {@code generation} and records when that generation ended, atomically. */
+    private void endGeneration(String partition, long generation, Instant at) {
+        Map<String, AttributeValue> end = new HashMap<>(key(partition, generationSortKey(generation)));
+        end.put(REVOKED_AT, millis(at));
+        TransactWriteItem bumpGeneration = TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(key(partition, REVOCATION))
+                .updateExpression("SET #generation = :next")
+                .conditionExpression(generationCondition(generation))
+                .expressionAttributeNames(Map.of("#generation", GENERATION))
+                .expressionAttributeValues(Map.of(":generation", n(generation), ":next", n(generation + 1)))
+                .build()).build();
+        client.transactWriteItems(request -> request.transactItems(bumpGeneration, putNew(end)));
+    }
+
+    /**
+     * Tokens of the ended generation that were neither revoked on their own nor expired at {@code at}. Exact once
+     * the bump has committed: no token of that generation can be inserted or revoked on its own any more.
+     */
+    private long countActive(String partition, long generation, Instant at) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(tableName)
+                .indexName(GENERATION_EXPIRY_INDEX)
+                .consistentRead(true)
+                .select(Select.COUNT)
+                .keyConditionExpression("#pk = :pk AND #genExp BETWEEN :lo AND :hi")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#genExp", GENERATION_EXPIRY))
+                .expressionAttributeValues(Map.of(
+                        ":pk", s(partition),
+                        // Expired means expiresAt <= at, so the first live token expires at at + 1 ms.
+                        ":lo", s(generationExpiry(generation, at.toEpochMilli() + 1)),
+                        ":hi", s(generationExpiry(generation, 999_999_999_999_999L))))
+                .build();
+        long count = 0;
+        for (QueryResponse page : client.queryPaginator(query)) {
+            count += page.count();
+        }
+        return count;
+    }
+
+    /** "The partition's generation is {@code generation}", where no revocation item means generation 0. */
+    private ConditionCheck generationIs(String partition, long generation) {
+        return ConditionCheck.builder()
+                .tableName(tableName)
+                .key(key(partition, REVOCATION))
+                .conditionExpression(generationCondition(generation))
+                .expressionAttributeNames(Map.of("#generation", GENERATION))
+                .expressionAttributeValues(Map.of(":generation", n(generation)))
+                .build();
+    }
+
+    private static String generationCondition(long generation) {
+        return generation == 0
+                ? "attribute_not_exists(#generation) OR #generation = :generation"
+                : "#generation = :generation";
+    }
+
+    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder()
+                .tableName(tableName)
+                .item(item)
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                .build()).build();
+    }
+
+    private long readGeneration(String partition) {
+        Map<String, AttributeValue> item = client.getItem(request -> request
+                .tableName(tableName).key(key(partition, REVOCATION)).consistentRead(true)).item();
+        return generationOf(item);
+    }
+
+    private static long generationOf(Map<String, AttributeValue> revocation) {
+        return revocation == null || revocation.isEmpty() ? 0 : number(revocation, GENERATION);
+    }
+
+    private Instant generationEnd(String partition, long generation) {
+        Map<String, AttributeValue> item = client.getItem(request -> request
+                .tableName(tableName).key(key(partition, generationSortKey(generation))).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            // Written in the same transaction as the generation bump, so this is damaged data, not a race.
+            throw new IllegalStateException("the end of an ended revocation generation is not stored");
+        }
+        return instant(item, REVOKED_AT);
+    }
+
+    /** Consistent batch read of up to 100 keys, retrying what DynamoDB left unprocessed. */
+    private Map<ItemKey, Map<String, AttributeValue>> batchGet(List<ItemKey> keys) {
+        Map<ItemKey, Map<String, AttributeValue>> found = new HashMap<>();
+        Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
+                .keys(keys.stream().map(ItemKey::attributes).toList())
+                .consistentRead(true)
+                .build());
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > MAX_BATCH_ATTEMPTS) {
+                throw GatekeeperException.unavailable(UNAVAILABLE,
+                        new IllegalStateException("batch read still unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts"));
+            }
+            if (attempt > 1) {
+                backOff(attempt);
+            }
+            Map<String, KeysAndAttributes> request = pending;
+            BatchGetItemResponse response = client.batchGetItem(batch -> batch.requestItems(request));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                found.put(ItemKey.of(item), item);
+            }
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found;
+    }
+
+    private Map<String, AttributeValue> tokenItem(TokenRecord token) {
+        Map<String, AttributeValue> item = new HashMap<>(
+                key(token.requestedOrganisation().value(), TOKEN_PREFIX + token.id().value()));
+        item.put(TOKEN_ID, s(token.id().value()));
+        item.put(REQUESTED_ORGANISATION, s(token.requestedOrganisation().value()));
+        item.put(REQUESTING_ORGANISATION, s(token.requestingOrganisation().value()));
+        item.put(ACCESS_TYPE, s(token.accessType().name()));
+        item.put(REQUESTING_ACCESS_TYPE, s(token.requestingAccessType().name()));
+        if (token.parentId() != null) {
+            item.put(PARENT_ID, s(token.parentId().value()));
+        }
+        item.put(SCOPES, stringList(token.scopes()));
+        item.put(IP_FILTERING, bool(token.ipFiltering()));
+        item.put(MTLS_FILTER, bool(token.mtlsFilter()));
+        item.put(CREATED_AT, millis(token.createdAt()));
+        item.put(EXPIRES_AT, millis(token.expiresAt()));
+        item.put(GENERATION, n(token.generation()));
+        item.put(APPLICATION_TOKEN, bool(token.applicationToken()));
+        if (token.resourceId() != null) {
+            item.put(RESOURCE_ID, s(token.resourceId()));
+        }
+        if (token.keyId() != null) {
+            item.put(KEY_ID, s(token.keyId()));
+        }
+        item.put(TIME_TO_LIVE, timeToLive(token));
+        item.put(GENERATION_EXPIRY, s(generationExpiry(token.generation(), token.expiresAt().toEpochMilli())));
+        return item;
+    }
+
+    private Map<String, AttributeValue> issuedItem(TokenRecord token) {
+        Map<String, AttributeValue> item = new HashMap<>(
+                key(token.requestingOrganisation().value(), ISSUED_PREFIX + token.id().value()));
+        item.put(REQUESTED_ORGANISATION, s(token.requestedOrganisation().value()));
+        item.put(TIME_TO_LIVE, timeToLive(token));
+        return item;
+    }
+
+    private AttributeValue timeToLive(TokenRecord token) {
+        return n(token.expiresAt().plus(retention).getEpochSecond());
+    }
+
+    private static TokenRecord tokenRecord(Map<String, AttributeValue> item) {
+        return new TokenRecord(
+                new TokenId(string(item, TOKEN_ID)),
+                new OrganisationId(string(item, REQUESTED_ORGANISATION)),
+                new OrganisationId(string(item, REQUESTING_ORGANISATION)),
+                AccessType.valueOf(string(item, ACCESS_TYPE)),
+                AccessType.valueOf(string(item, REQUESTING_ACCESS_TYPE)),
+                optionalString(item, PARENT_ID).map(OrganisationId::new).orElse(null),
+                strings(item, SCOPES),
+                flag(item, IP_FILTERING),
+                flag(item, MTLS_FILTER),
+                instant(item, CREATED_AT),
+                instant(item, EXPIRES_AT),
+                number(item, GENERATION),
+                optionalInstant(item, REVOKED_AT),
+                flag(item, APPLICATION_TOKEN),
+                optionalString(item, RESOURCE_ID).orElse(null),
+                optionalString(item, KEY_ID).orElse(null));
+    }
+
+    static String generationSortKey(long generation) {
+        return GENERATION_PREFIX + String.format("%020d", generation);
+    }
+
+    /** Fixed widths, so string order is (generation, expiry) order. */
+    static String generationExpiry(long generation, long expiresAtMillis) {
+        return String.format("%020d#%015d", generation, expiresAtMillis);
+    }
+
+    private static <T> T guarded(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+    }
+
+    /** A table key, comparable, so batch results can be matched to what was asked for. */
+    private record ItemKey(String partition, String sort) {
+        static ItemKey of(Map<String, AttributeValue> item) {
+            return new ItemKey(string(item, PARTITION_KEY), string(item, SORT_KEY));
+        }
+
+        Map<String, AttributeValue> attributes() {
+            return key(partition, sort);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+/**
+ * Names in the one table that holds organisations, API keys and tokens; the SAM template declares the same key
+ * schema, index and TTL attribute.
+ *
+ * <pre>
+ * pk                   sk                              item
+ * orgId                PROFILE                         organisation profile
+ * orgId                REVOCATION                      current revocation generation (absent: 0)
+ * orgId                GENERATION#&lt;20 digits&gt;          when that generation was ended by a revoke-all
+ * orgId                TOKEN#&lt;tokenId&gt;                 token record, partitioned by the requested organisation
+ * orgId                ISSUED#&lt;tokenId&gt;                pointer from a requesting partner to the token's partition
+ * orgId                APIKEY#&lt;keyId&gt;                  API key listing entry
+ * APIKEY#&lt;hash&gt;        APIKEY                          API key lookup by hash
+ * </pre>
+ *
+ * <p>Index {@value #GENERATION_EXPIRY_INDEX} (local, keys only) is sparse: a token carries {@value #GENERATION_EXPIRY}
+ * only while it has not been revoked on its own, so a revoke-all counts its active tokens with one key range.
+ */
+public final class TokenTable {
+    public static final String PARTITION_KEY = "pk";
+    public static final String SORT_KEY = "sk";
+    /** Epoch seconds after which DynamoDB may delete the item. */
+    public static final String TIME_TO_LIVE = "ttl";
+
+    public static final String GENERATION_EXPIRY_INDEX = "ByGenerationExpiry";
+    /** {@code <generation, 20 digits>#<expiresAt epoch millis, 15 digits>}, present while a token is not revoked. */
+    public static final String GENERATION_EXPIRY = "genExp";
+
+    // Sort keys and key prefixes.
+    public static final String PROFILE = "PROFILE";
+    public static final String REVOCATION = "REVOCATION";
+    public static final String GENERATION_PREFIX = "GENERATION#";
+    public static final String TOKEN_PREFIX = "TOKEN#";
+    public static final String ISSUED_PREFIX = "ISSUED#";
+    public static final String API_KEY = "APIKEY";
+    public static final String API_KEY_PREFIX = "APIKEY#";
+
+    // Organisation profile.
+    public static final String NAME = "name";
+    public static final String ACCESS_TYPE = "accessType";
+    public static final String PARENT_ID = "parentId";
+    public static final String ALLOWED_SCOPES = "allowedScopes";
+    public static final String PRODUCTS = "products";
+    public static final String IP_FILTERING = "ipFiltering";
+    public static final String ALLOWED_IPS = "allowedIps";
+    public static final String MTLS_FILTER = "mtlsFilter";
+
+    // Revocation state and generation ends.
+    public static final String GENERATION = "generation";
+    public static final String REVOKED_AT = "revokedAt";
+
+    // Token record (also PARENT_ID, IP_FILTERING, MTLS_FILTER, GENERATION, REVOKED_AT) and issued pointer.
+    public static final String TOKEN_ID = "tokenId";
+    public static final String REQUESTED_ORGANISATION = "requestedOrganisation";
+    public static final String REQUESTING_ORGANISATION = "requestingOrganisation";
+    public static final String REQUESTING_ACCESS_TYPE = "requestingAccessType";
+    public static final String SCOPES = "scopes";
+    public static final String CREATED_AT = "createdAt";
+    public static final String EXPIRES_AT = "expiresAt";
+    public static final String APPLICATION_TOKEN = "applicationToken";
+    public static final String RESOURCE_ID = "resourceId";
+    public static final String KEY_ID = "keyId";
+
+    // API keys (also CREATED_AT, KEY_ID).
+    public static final String ORGANISATION_ID = "organisationId";
+    public static final String ACTIVE = "active";
+    public static final String LABEL = "label";
+    public static final String HASH = "hash";
+
+    private TokenTable() {
+    }
+}

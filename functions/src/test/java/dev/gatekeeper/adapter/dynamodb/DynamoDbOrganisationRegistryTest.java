@@ -1,0 +1,112 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+import static dev.gatekeeper.testing.TestOrganisations.merchant;
+import static dev.gatekeeper.testing.TestOrganisations.partner;
+import static dev.gatekeeper.testing.TestOrganisations.partnerGroup;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.error.ErrorCode;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.testing.LocalDynamoDb;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+class DynamoDbOrganisationRegistryTest {
+    private static final Instant CREATED = Instant.parse("2026-03-01T10:00:00Z");
+
+    private final DynamoDbClient client = LocalDynamoDb.shared().client();
+    private final String table = LocalDynamoDb.shared().createTokenTable();
+    private final DynamoDbOrganisationRegistry registry = new DynamoDbOrganisationRegistry(client, table);
+
+    @Test
+    void createThenFindReturnsEveryField() {
+        Organisation organisation = merchant("merchant01").below("partner001").named("Acme Ltd")
+                .withIpAllowList("10.0.0.0/8", "2001:db8::1").withMtls().build();
+
+        registry.create(organisation);
+
+        assertThat(registry.find(organisation.id())).contains(organisation);
+    }
+
+    @Test
+    void createThenFindReturnsAnOrganisationWithoutParentScopesOrProducts() {
+        Organisation organisation = partnerGroup("group00001").withScopes().withProducts().named("").build();
+
+        registry.create(organisation);
+
+        assertThat(registry.find(organisation.id())).contains(organisation);
+    }
+
+    @Test
+    void createRefusesAnIdThatIsTaken() {
+        registry.create(merchant("merchant01").named("First").build());
+
+        assertThatThrownBy(() -> registry.create(merchant("merchant01").named("Second").build()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(registry.find(new OrganisationId("merchant01")).map(Organisation::name)).contains("First");
+    }
+
+    @Test
+    void updateReplacesTheProfile() {
+        registry.create(merchant("merchant01").withIpAllowList("10.0.0.1").build());
+        Organisation changed = merchant("merchant01").below("partner001").withScopes("admin").named("Renamed").build();
+
+        registry.update(changed);
+
+        assertThat(registry.find(changed.id())).contains(changed);
+    }
+
+    @Test
+    void updateOfAnUnknownOrganisationFailsAndCreatesNothing() {
+        Organisation unknown = merchant("merchant01").build();
+
+        assertThatThrownBy(() -> registry.update(unknown)).isInstanceOf(IllegalStateException.class);
+        assertThat(registry.find(unknown.id())).isEmpty();
+    }
+
+    @Test
+    void findOfAnUnknownOrganisationIsEmpty() {
+        assertThat(registry.find(new OrganisationId("nobody0000"))).isEmpty();
+    }
+
+    @Test
+    void listReturnsOnlyProfilesAmongTheTablesOtherItems() {
+        Organisation merchant = merchant("merchant01").below("partner001").build();
+        Organisation partner = partner("partner001").build();
+        registry.create(merchant);
+        registry.create(partner);
+        new DynamoDbApiKeyRegistry(client, table).add(new ApiKeyRecord(ApiKeyHash.of("gk_key"), merchant.id(), true,
+                CREATED, "ci"));
+        DynamoDbTokenStore tokens = new DynamoDbTokenStore(client, table, Duration.ofDays(1));
+        tokens.insert(new TokenRecord(TokenId.of(UUID.randomUUID()), merchant.id(), partner.id(), merchant.accessType(),
+                partner.accessType(), merchant.parentId(), List.of("admin"), false, false, CREATED,
+                CREATED.plusSeconds(60), 0, null, false, null, "key-1"));
+        tokens.revokeAll(merchant.id(), CREATED.plusSeconds(30));
+
+        assertThat(registry.list()).containsExactly(merchant, partner);
+    }
+
+    @Test
+    void aRegistryThatCannotReachItsTableAnswersServiceUnavailableKeepingTheCause() {
+        DynamoDbOrganisationRegistry missingTable = new DynamoDbOrganisationRegistry(client, "no-such-table");
+
+        assertThatThrownBy(() -> missingTable.find(new OrganisationId("merchant01")))
+                .isInstanceOfSatisfying(GatekeeperException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE))
+                .hasCauseInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(missingTable::list).isInstanceOf(GatekeeperException.class);
+        assertThatThrownBy(() -> missingTable.create(merchant("merchant01").build())).isInstanceOf(GatekeeperException.class);
+    }
+}

@@ -1,0 +1,500 @@
+package dev.gatekeeper.adapter.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatekeeper.core.error.ErrorCode;
+import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.StaleGenerationException;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenStatus;
+import dev.gatekeeper.testing.LocalDynamoDb;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+class DynamoDbTokenStoreTest {
+    private static final Instant ISSUED = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Instant EXPIRES = ISSUED.plusSeconds(3600);
+    private static final Instant REVOKE_ALL = ISSUED.plusSeconds(600);
+    private static final Instant FIRST_REVOCATION = ISSUED.plusSeconds(60);
+    private static final Instant SECOND_REVOCATION = ISSUED.plusSeconds(120);
+    private static final Duration RETENTION = Duration.ofDays(7);
+
+    private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
+    private static final OrganisationId OTHER_MERCHANT = new OrganisationId("merchant02");
+    private static final OrganisationId PARTNER = new OrganisationId("partner001");
+    private static final OrganisationId OTHER_PARTNER = new OrganisationId("partner002");
+
+    private final DynamoDbClient client = LocalDynamoDb.shared().client();
+    private final String table = LocalDynamoDb.shared().createTokenTable();
+    private final DynamoDbTokenStore store = new DynamoDbTokenStore(client, table, RETENTION);
+    private ExecutorService threads;
+
+    @BeforeEach
+    void startThreads() {
+        threads = Executors.newFixedThreadPool(12);
+    }
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void insertThenFindReturnsEveryField() {
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).below(PARTNER)
+                .scopes("openbanking_pisp", "admin", "openbanking_aisp").ipFiltering().mtls()
+                .application("resource-42").keyId("key-2026-01").build();
+
+        store.insert(token);
+
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+        assertThat(store.findForOrganisation(PARTNER, token.id())).contains(token);
+    }
+
+    @Test
+    void insertThenFindReturnsATokenWithoutOptionalFields() {
+        TokenRecord token = token().keyId(null).build();
+
+        store.insert(token);
+
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+    }
+
+    @Test
+    void insertStoresTheTableLayoutTheTemplateDeclares() {
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).generation(0).build();
+
+        store.insert(token);
+
+        Map<String, AttributeValue> item = item(MERCHANT.value(), "TOKEN#" + token.id());
+        assertThat(item.get("ttl").n()).isEqualTo(Long.toString(EXPIRES.plus(RETENTION).getEpochSecond()));
+        assertThat(item.get("genExp").s()).isEqualTo("00000000000000000000#00" + EXPIRES.toEpochMilli());
+        assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(EXPIRES.toEpochMilli()));
+        assertThat(item).doesNotContainKey("revokedAt");
+        Map<String, AttributeValue> pointer = item(PARTNER.value(), "ISSUED#" + token.id());
+        assertThat(pointer.get("requestedOrganisation").s()).isEqualTo(MERCHANT.value());
+        assertThat(pointer.get("ttl")).isEqualTo(item.get("ttl"));
+    }
+
+    @Test
+    void insertForTheRequestingOrganisationItselfWritesNoPointer() {
+        TokenRecord token = token().build();
+
+        store.insert(token);
+
+        assertThat(item(MERCHANT.value(), "ISSUED#" + token.id())).isEmpty();
+    }
+
+    @Test
+    void insertNeverOverwritesAStoredToken() {
+        TokenRecord first = token().scopes("admin").build();
+        TokenRecord sameId = token().id(first.id()).scopes("openbanking_pisp").build();
+        store.insert(first);
+
+        assertThatThrownBy(() -> store.insert(sameId)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.findForOrganisation(MERCHANT, first.id())).contains(first);
+    }
+
+    @Test
+    void insertInAnEndedGenerationFailsAsStaleAndStoresNothing() {
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        TokenRecord stale = token().generation(0).build();
+
+        assertThatThrownBy(() -> store.insert(stale)).isInstanceOf(StaleGenerationException.class);
+        assertThat(store.findForOrganisation(MERCHANT, stale.id())).isEmpty();
+        assertThat(item(MERCHANT.value(), "TOKEN#" + stale.id())).isEmpty();
+    }
+
+    @Test
+    void insertInAGenerationNotYetReachedFailsAsStale() {
+        assertThatThrownBy(() -> store.insert(token().generation(1).build()))
+                .isInstanceOf(StaleGenerationException.class);
+    }
+
+    @Test
+    void currentGenerationStartsAtZeroAndCountsRevokeAlls() {
+        assertThat(store.currentGeneration(MERCHANT)).isZero();
+
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        store.revokeAll(MERCHANT, REVOKE_ALL.plusSeconds(1));
+
+        assertThat(store.currentGeneration(MERCHANT)).isEqualTo(2);
+        assertThat(store.currentGeneration(OTHER_MERCHANT)).isZero();
+    }
+
+    @Test
+    void revokeSetsTheTimeAndReturnsTheFirstTimeWhenRepeated() {
+        TokenRecord token = token().build();
+        store.insert(token);
+
+        Optional<TokenRecord> first = store.revoke(MERCHANT, token.id(), FIRST_REVOCATION);
+        Optional<TokenRecord> second = store.revoke(MERCHANT, token.id(), SECOND_REVOCATION);
+
+        assertThat(first).contains(token.revokedAt(FIRST_REVOCATION));
+        assertThat(second).contains(token.revokedAt(FIRST_REVOCATION));
+        assertThat(store.findForOrganisation(MERCHANT, token.id()).map(TokenRecord::status)).contains(TokenStatus.REVOKED);
+        assertThat(item(MERCHANT.value(), "TOKEN#" + token.id())).doesNotContainKey("genExp");
+    }
+
+    @Test
+    void aPartnerRevokesATokenItRequestedForAMerchantThroughItsPointer() {
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).build();
+        store.insert(token);
+
+        Optional<TokenRecord> revoked = store.revoke(PARTNER, token.id(), FIRST_REVOCATION);
+
+        assertThat(revoked).contains(token.revokedAt(FIRST_REVOCATION));
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(FIRST_REVOCATION));
+        assertThat(store.revoke(MERCHANT, token.id(), SECOND_REVOCATION)).contains(token.revokedAt(FIRST_REVOCATION));
+    }
+
+    @Test
+    void anotherOrganisationNeitherFindsNorRevokesAToken() {
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).build();
+        store.insert(token);
+
+        assertThat(store.findForOrganisation(OTHER_PARTNER, token.id())).isEmpty();
+        assertThat(store.revoke(OTHER_PARTNER, token.id(), FIRST_REVOCATION)).isEmpty();
+        assertThat(store.revoke(OTHER_MERCHANT, token.id(), FIRST_REVOCATION)).isEmpty();
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+    }
+
+    @Test
+    void revokeOfAnUnknownIdFindsNothing() {
+        assertThat(store.revoke(MERCHANT, newTokenId(), FIRST_REVOCATION)).isEmpty();
+        assertThat(store.findForOrganisation(MERCHANT, newTokenId())).isEmpty();
+    }
+
+    @Test
+    void revokeAllCountsOnlyActiveTokensAndRevokesEveryTokenAtItsTime() {
+        List<TokenRecord> active = List.of(
+                token().build(),
+                token().requestedBy(PARTNER, AccessType.BN).build(),
+                token().expiresAt(REVOKE_ALL.plusMillis(1)).build());
+        TokenRecord expiredAtRevokeAll = token().expiresAt(REVOKE_ALL).build();
+        TokenRecord expiredBefore = token().expiresAt(REVOKE_ALL.minusSeconds(60)).build();
+        TokenRecord revokedBefore = token().build();
+        TokenRecord otherMerchants = token().requestedFor(OTHER_MERCHANT).build();
+        active.forEach(store::insert);
+        List.of(expiredAtRevokeAll, expiredBefore, revokedBefore, otherMerchants).forEach(store::insert);
+        store.revoke(MERCHANT, revokedBefore.id(), FIRST_REVOCATION);
+
+        long count = store.revokeAll(MERCHANT, REVOKE_ALL);
+
+        assertThat(count).isEqualTo(3);
+        for (TokenRecord token : List.of(active.get(0), active.get(1), active.get(2), expiredAtRevokeAll, expiredBefore)) {
+            assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(REVOKE_ALL));
+        }
+        assertThat(store.findForOrganisation(PARTNER, active.get(1).id())).contains(active.get(1).revokedAt(REVOKE_ALL));
+        assertThat(store.findForOrganisation(MERCHANT, revokedBefore.id()))
+                .contains(revokedBefore.revokedAt(FIRST_REVOCATION));
+        assertThat(store.findForOrganisation(OTHER_MERCHANT, otherMerchants.id())).contains(otherMerchants);
+    }
+
+    @Test
+    void aSecondRevokeAllCountsNothingAndKeepsTheFirstTime() {
+        TokenRecord token = token().build();
+        store.insert(token);
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+
+        long count = store.revokeAll(MERCHANT, REVOKE_ALL.plusSeconds(60));
+
+        assertThat(count).isZero();
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(REVOKE_ALL));
+    }
+
+    @Test
+    void revokeOfATokenEndedByRevokeAllReturnsTheRevokeAllTime() {
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).build();
+        store.insert(token);
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+
+        assertThat(store.revoke(PARTNER, token.id(), REVOKE_ALL.plusSeconds(60))).contains(token.revokedAt(REVOKE_ALL));
+        assertThat(item(MERCHANT.value(), "TOKEN#" + token.id())).doesNotContainKey("revokedAt");
+    }
+
+    @Test
+    void aTokenIssuedAfterRevokeAllStaysActiveUntilTheNextOne() {
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        TokenRecord token = token().generation(store.currentGeneration(MERCHANT)).build();
+        store.insert(token);
+
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL.plusSeconds(60))).isEqualTo(1);
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(REVOKE_ALL.plusSeconds(60)));
+    }
+
+    @Test
+    void listShowsTheNewestTokensFirstWithRevokeAllApplied() {
+        TokenRecord oldest = token().createdAt(ISSUED).build();
+        TokenRecord middle = token().createdAt(ISSUED.plusSeconds(1)).build();
+        store.insert(oldest);
+        store.insert(middle);
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        TokenRecord newest = token().createdAt(ISSUED.plusSeconds(700)).generation(1).build();
+        store.insert(newest);
+
+        assertThat(store.listForOrganisation(MERCHANT, 10))
+                .containsExactly(newest, middle.revokedAt(REVOKE_ALL), oldest.revokedAt(REVOKE_ALL));
+        assertThat(store.listForOrganisation(MERCHANT, 2)).containsExactly(newest, middle.revokedAt(REVOKE_ALL));
+        assertThat(store.listForOrganisation(OTHER_MERCHANT, 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentRevocationsOfOneTokenReturnTheSameTime() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).build();
+            store.insert(token);
+            CountDownLatch start = new CountDownLatch(1);
+            Future<Optional<TokenRecord>> byMerchant = threads.submit(() -> {
+                start.await();
+                return store.revoke(MERCHANT, token.id(), FIRST_REVOCATION);
+            });
+            Future<Optional<TokenRecord>> byPartner = threads.submit(() -> {
+                start.await();
+                return store.revoke(PARTNER, token.id(), SECOND_REVOCATION);
+            });
+            start.countDown();
+
+            Instant merchantSaw = byMerchant.get(30, TimeUnit.SECONDS).orElseThrow().revokedAt();
+            Instant partnerSaw = byPartner.get(30, TimeUnit.SECONDS).orElseThrow().revokedAt();
+            assertThat(merchantSaw).isEqualTo(partnerSaw).isIn(FIRST_REVOCATION, SECOND_REVOCATION);
+            assertThat(store.findForOrganisation(MERCHANT, token.id()).orElseThrow().revokedAt()).isEqualTo(merchantSaw);
+        }
+    }
+
+    @Test
+    void concurrentIssuesRevocationsAndRevokeAllsRevokeEveryTokenExactlyOnce() throws Exception {
+        int issuers = 5;
+        int tokensPerIssuer = 21;
+        int revokers = 3;
+        int revokeAllsPerRevoker = 4;
+        int individualRevocations = issuers * tokensPerIssuer / 3;
+        ConcurrentLinkedQueue<TokenRecord> inserted = new ConcurrentLinkedQueue<>();
+        BlockingQueue<TokenRecord> toRevoke = new LinkedBlockingQueue<>();
+        Map<Instant, Long> countsByTime = new ConcurrentHashMap<>();
+        Map<TokenId, Instant> revokeAnswers = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Void>> work = new ArrayList<>();
+        for (int issuer = 0; issuer < issuers; issuer++) {
+            work.add(() -> {
+                start.await();
+                for (int i = 0; i < tokensPerIssuer; i++) {
+                    TokenRecord token = issueRetryingWhenStale();
+                    inserted.add(token);
+                    if (i % 3 == 0) {
+                        toRevoke.add(token);
+                    }
+                }
+                return null;
+            });
+        }
+        for (int revoker = 0; revoker < revokers; revoker++) {
+            int first = revoker * revokeAllsPerRevoker;
+            work.add(() -> {
+                start.await();
+                for (int i = 0; i < revokeAllsPerRevoker; i++) {
+                    // A distinct time per call, so each revoked token shows which call revoked it.
+                    Instant at = REVOKE_ALL.plusSeconds(first + i);
+                    countsByTime.put(at, store.revokeAll(MERCHANT, at));
+                }
+                return null;
+            });
+        }
+        work.add(() -> {
+            start.await();
+            for (int i = 0; i < individualRevocations; i++) {
+                TokenRecord token = toRevoke.poll(60, TimeUnit.SECONDS);
+                Instant at = FIRST_REVOCATION.plusMillis(i);
+                revokeAnswers.put(token.id(), store.revoke(MERCHANT, token.id(), at).orElseThrow().revokedAt());
+            }
+            return null;
+        });
+        List<Future<Void>> done = work.stream().map(threads::submit).toList();
+        start.countDown();
+        for (Future<Void> future : done) {
+            future.get(120, TimeUnit.SECONDS);
+        }
+
+        List<TokenRecord> seen = inserted.stream()
+                .map(token -> store.findForOrganisation(MERCHANT, token.id()).orElseThrow()).toList();
+        long finalGeneration = store.currentGeneration(MERCHANT);
+        List<TokenRecord> active = seen.stream().filter(token -> token.revokedAt() == null).toList();
+        long revokedOnTheirOwn = seen.stream()
+                .filter(token -> token.revokedAt() != null && token.revokedAt().isBefore(REVOKE_ALL)).count();
+        Map<Instant, Long> revokedByRevokeAll = seen.stream()
+                .filter(token -> token.revokedAt() != null && !token.revokedAt().isBefore(REVOKE_ALL))
+                .collect(Collectors.groupingBy(TokenRecord::revokedAt, Collectors.counting()));
+        Map<Instant, Long> countedByRevokeAll = countsByTime.entrySet().stream().filter(entry -> entry.getValue() > 0)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+
+        assertThat(inserted).hasSize(issuers * tokensPerIssuer);
+        assertThat(finalGeneration).isEqualTo(revokers * revokeAllsPerRevoker);
+        assertThat(seen).filteredOn(token -> revokeAnswers.containsKey(token.id()))
+                .allSatisfy(token -> assertThat(token.revokedAt()).isEqualTo(revokeAnswers.get(token.id())));
+        assertThat(revokedByRevokeAll).isEqualTo(countedByRevokeAll);
+        assertThat(countsByTime.values().stream().mapToLong(Long::longValue).sum() + revokedOnTheirOwn + active.size())
+                .isEqualTo(issuers * tokensPerIssuer);
+        assertThat(active).allSatisfy(token -> assertThat(token.generation()).isEqualTo(finalGeneration));
+    }
+
+    @Test
+    void aStoreThatCannotReachItsTableAnswersServiceUnavailableKeepingTheCause() {
+        DynamoDbTokenStore missingTable = new DynamoDbTokenStore(client, "no-such-table", RETENTION);
+        TokenRecord token = token().build();
+
+        List<Runnable> calls = List.of(
+                () -> missingTable.currentGeneration(MERCHANT),
+                () -> missingTable.insert(token),
+                () -> missingTable.findForOrganisation(MERCHANT, token.id()),
+                () -> missingTable.revoke(MERCHANT, token.id(), FIRST_REVOCATION),
+                () -> missingTable.revokeAll(MERCHANT, REVOKE_ALL),
+                () -> missingTable.listForOrganisation(MERCHANT, 10));
+        for (Runnable call : calls) {
+            assertThatThrownBy(call::run)
+                    .isInstanceOfSatisfying(GatekeeperException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE))
+                    .hasMessage("Token store unavailable")
+                    .hasCauseInstanceOf(ResourceNotFoundException.class);
+        }
+    }
+
+    /** What the issuer does: read the generation, insert, and start again if a revoke-all ended it meanwhile. */
+    private TokenRecord issueRetryingWhenStale() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            TokenRecord token = token().generation(store.currentGeneration(MERCHANT)).build();
+            try {
+                store.insert(token);
+                return token;
+            } catch (StaleGenerationException raced) {
+                // Try again in the new generation.
+            }
+        }
+        throw new AssertionError("insert stayed stale for 100 attempts");
+    }
+
+    private Map<String, AttributeValue> item(String partition, String sort) {
+        return client.getItem(request -> request.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS(sort)))).item();
+    }
+
+    private static TokenId newTokenId() {
+        return TokenId.of(UUID.randomUUID());
+    }
+
+    private static TokenBuilder token() {
+        return new TokenBuilder();
+    }
+
+    /** A merchant's own active access token of generation 0 unless told otherwise. */
+    private static final class TokenBuilder {
+        private TokenId id = newTokenId();
+        private OrganisationId requested = MERCHANT;
+        private OrganisationId requesting = MERCHANT;
+        private AccessType requestingType = AccessType.CR;
+        private OrganisationId parent;
+        private List<String> scopes = List.of("admin");
+        private boolean ipFiltering;
+        private boolean mtls;
+        private Instant createdAt = ISSUED;
+        private Instant expiresAt = EXPIRES;
+        private long generation;
+        private boolean application;
+        private String resourceId;
+        private String keyId = "key-2026-01";
+
+        TokenBuilder id(TokenId id) {
+            this.id = id;
+            return this;
+        }
+
+        TokenBuilder requestedFor(OrganisationId organisation) {
+            this.requested = organisation;
+            this.requesting = organisation;
+            return this;
+        }
+
+        TokenBuilder requestedBy(OrganisationId organisation, AccessType type) {
+            this.requesting = organisation;
+            this.requestingType = type;
+            return this;
+        }
+
+        TokenBuilder below(OrganisationId parent) {
+            this.parent = parent;
+            return this;
+        }
+
+        TokenBuilder scopes(String... scopes) {
+            this.scopes = List.of(scopes);
+            return this;
+        }
+
+        TokenBuilder ipFiltering() {
+            this.ipFiltering = true;
+            return this;
+        }
+
+        TokenBuilder mtls() {
+            this.mtls = true;
+            return this;
+        }
+
+        TokenBuilder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        TokenBuilder expiresAt(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
+        TokenBuilder generation(long generation) {
+            this.generation = generation;
+            return this;
+        }
+
+        TokenBuilder application(String resourceId) {
+            this.application = true;
+            this.resourceId = resourceId;
+            return this;
+        }
+
+        TokenBuilder keyId(String keyId) {
+            this.keyId = keyId;
+            return this;
+        }
+
+        TokenRecord build() {
+            return new TokenRecord(id, requested, requesting, AccessType.CR, requestingType, parent, scopes,
+                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId);
+        }
+    }
+}
