@@ -54,6 +54,9 @@ public final class SigningKeySetJson {
             return new SigningKeySet(current, previous);
         } catch (ParseException | ClassCastException e) {
             throw new InvalidSigningKeysException("the key set is not valid JSON Web Keys", e);
+        } catch (IllegalArgumentException e) {
+            // SigningKeySet refuses a key without a kid: stored content, not an outage.
+            throw new InvalidSigningKeysException(e.getMessage(), e);
         }
     }
 

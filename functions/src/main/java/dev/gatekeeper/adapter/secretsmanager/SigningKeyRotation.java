@@ -1,0 +1,199 @@
+package dev.gatekeeper.adapter.secretsmanager;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * Rotates the signing key set kept in a Secrets Manager secret, one step per call, following the contract of a
+ * Secrets Manager rotation function: {@code createSecret} stores the next key set as the {@code AWSPENDING} version
+ * named by the client request token, {@code testSecret} proves it, {@code finishSecret} moves {@code AWSCURRENT} to
+ * it. Every step may be retried, so every step is idempotent.
+ *
+ * <p>A rotation adds a fresh RSA key as the current one and keeps the previous keys, at most {@code keysToKeep} in
+ * all, so tokens signed before the rotation still verify until they expire.
+ */
+public final class SigningKeyRotation {
+    public static final int DEFAULT_KEYS_TO_KEEP = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRotation.class);
+    private static final String AWSCURRENT = "AWSCURRENT";
+    private static final String AWSPENDING = "AWSPENDING";
+
+    private final SecretsManagerClient client;
+    private final Clock clock;
+    private final int keysToKeep;
+
+    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep) {
+        if (keysToKeep < 2) {
+            // With one key, a rotation would drop the key that signed every token still in circulation.
+            throw new IllegalArgumentException("keysToKeep must be at least 2 (the new key and the one it replaces)");
+        }
+        this.client = Objects.requireNonNull(client, "client");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.keysToKeep = keysToKeep;
+    }
+
+    /** Runs one rotation step ({@code createSecret}, {@code setSecret}, {@code testSecret}, {@code finishSecret}). */
+    public void rotate(String step, String secretId, String clientRequestToken) {
+        Objects.requireNonNull(secretId, "secretId");
+        Objects.requireNonNull(clientRequestToken, "clientRequestToken");
+        DescribeSecretResponse metadata = client.describeSecret(request -> request.secretId(secretId));
+        if (!Boolean.TRUE.equals(metadata.rotationEnabled())) {
+            throw new IllegalStateException("rotation is not enabled for secret " + secretId);
+        }
+        List<String> stages = metadata.versionIdsToStages().get(clientRequestToken);
+        if (stages == null) {
+            throw new IllegalStateException("secret " + secretId + " has no version " + clientRequestToken);
+        }
+        if (stages.contains(AWSCURRENT)) {
+            // A retry after finishSecret succeeded: the rotation is complete, whatever step is asked for.
+            LOG.info("{}: version {} is already AWSCURRENT", step, clientRequestToken);
+            return;
+        }
+        if (!stages.contains(AWSPENDING)) {
+            throw new IllegalStateException("version " + clientRequestToken + " of secret " + secretId
+                    + " is not staged AWSPENDING");
+        }
+        switch (step) {
+            case "createSecret" -> createSecret(secretId, clientRequestToken);
+            case "setSecret" -> setSecret();
+            case "testSecret" -> testSecret(secretId, clientRequestToken);
+            case "finishSecret" -> finishSecret(secretId, clientRequestToken, metadata.versionIdsToStages());
+            default -> throw new IllegalArgumentException("unknown rotation step " + step);
+        }
+    }
+
+    private void createSecret(String secretId, String token) {
+        if (pendingValue(secretId, token).isPresent()) {
+            LOG.info("createSecret: version {} already holds the next key set", token);
+            return;
+        }
+        SigningKeySet existing = currentKeySet(secretId).orElse(null);
+        if (existing == null) {
+            LOG.warn("createSecret: the current value of secret {} is not a key set; starting from no keys", secretId);
+        }
+        RSAKey next = SigningKeySetJson.generateKey(clock.instant());
+        SigningKeySet rotated = SigningKeySetJson.rotate(existing, next, keysToKeep);
+        client.putSecretValue(request -> request.secretId(secretId)
+                .clientRequestToken(token)
+                .secretString(SigningKeySetJson.format(rotated))
+                .versionStages(AWSPENDING));
+        LOG.info("createSecret: version {} holds new key {} and {} previous keys", token, next.getKeyID(),
+                rotated.previous().size());
+    }
+
+    /**
+     * Nothing to do: unlike a database password, the key set has no copy outside the secret. Verifiers load it from
+     * the secret, and they pick up the new version (and its kid) once {@code finishSecret} makes it current.
+     */
+    private void setSecret() {
+        LOG.info("setSecret: nothing outside the secret to update");
+    }
+
+    private void testSecret(String secretId, String token) {
+        String value = pendingValue(secretId, token)
+                .orElseThrow(() -> new IllegalStateException("version " + token + " holds no key set to test"));
+        SigningKeySet pending = SigningKeySetJson.parse(value);
+        proveSignsAndVerifies(pending.current());
+        Optional<SigningKeySet> current = currentKeySet(secretId);
+        if (current.isPresent()) {
+            SigningKeySet before = current.get();
+            if (before.find(pending.current().getKeyID()).isPresent()) {
+                throw new IllegalStateException("the pending key set does not sign with a new key");
+            }
+            // The keys a rotation must keep: the newest of the current set, up to keysToKeep with the new key.
+            for (RSAKey kept : before.all().subList(0, Math.min(before.all().size(), keysToKeep - 1))) {
+                if (!sameKey(pending.find(kept.getKeyID()), kept)) {
+                    throw new IllegalStateException("the pending key set dropped key " + kept.getKeyID()
+                            + ", which still verifies tokens in circulation");
+                }
+            }
+        }
+        LOG.info("testSecret: version {} signs with key {} and keeps the previous keys", token,
+                pending.current().getKeyID());
+    }
+
+    private void finishSecret(String secretId, String token, Map<String, List<String>> versions) {
+        String currentVersion = versions.entrySet().stream()
+                .filter(entry -> entry.getValue().contains(AWSCURRENT))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+        client.updateSecretVersionStage(request -> request.secretId(secretId)
+                .versionStage(AWSCURRENT)
+                .moveToVersionId(token)
+                .removeFromVersionId(currentVersion));
+        LOG.info("finishSecret: version {} is now AWSCURRENT (was {})", token, currentVersion);
+    }
+
+    /** The value of the pending version, or empty while createSecret has not stored one. */
+    private Optional<String> pendingValue(String secretId, String token) {
+        try {
+            return Optional.ofNullable(client.getSecretValue(request -> request.secretId(secretId)
+                    .versionId(token)
+                    .versionStage(AWSPENDING)).secretString());
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The key set now in use, or empty if the current value is not one: the random placeholder CloudFormation stores
+     * when it creates the secret, before the first rotation. An unusable set cannot sign or verify anything, so
+     * starting afresh loses nothing.
+     */
+    private Optional<SigningKeySet> currentKeySet(String secretId) {
+        String value = client.getSecretValue(request -> request.secretId(secretId).versionStage(AWSCURRENT))
+                .secretString();
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SigningKeySetJson.parse(value));
+        } catch (InvalidSigningKeysException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void proveSignsAndVerifies(RSAKey key) {
+        try {
+            JWSObject probe = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                    new Payload("signing key rotation test"));
+            probe.sign(new RSASSASigner(key));
+            if (!JWSObject.parse(probe.serialize()).verify(new RSASSAVerifier(key.toRSAPublicKey()))) {
+                throw new IllegalStateException("key " + key.getKeyID() + " does not verify its own signature");
+            }
+        } catch (JOSEException | ParseException e) {
+            throw new IllegalStateException("key " + key.getKeyID() + " cannot sign and verify", e);
+        }
+    }
+
+    private static boolean sameKey(Optional<RSAKey> candidate, RSAKey expected) {
+        try {
+            return candidate.isPresent()
+                    && candidate.get().computeThumbprint().equals(expected.computeThumbprint());
+        } catch (JOSEException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gatekeeper.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+/** The rotation function of the signing key secret: Secrets Manager invokes it once per rotation step. */
+public final class RotateSigningKeyHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(RotateSigningKeyHandler.class);
+
+    private final SigningKeyRotation rotation;
+
+    /** Used by Lambda: one client per container, configured from the function's environment. */
+    public RotateSigningKeyHandler() {
+        this(System.getenv());
+    }
+
+    RotateSigningKeyHandler(Map<String, String> environment) {
+        this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), keysToKeep(environment)));
+    }
+
+    public RotateSigningKeyHandler(SigningKeyRotation rotation) {
+        this.rotation = Objects.requireNonNull(rotation, "rotation");
+    }
+
+    @Override
+    public Void handleRequest(SecretsManagerRotationEvent event, Context context) {
+        LOG.info("Rotation step {} of secret {}, version {}", event.getStep(), event.getSecretId(),
+                event.getClientRequestToken());
+        rotation.rotate(event.getStep(), event.getSecretId(), event.getClientRequestToken());
+        return null;
+    }
+
+    private static SecretsManagerClient secretsManager(Map<String, String> environment) {
+        String region = environment.get("AWS_REGION");
+        if (region == null || region.isBlank()) {
+            throw new IllegalStateException("AWS_REGION is not set");
+        }
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .region(Region.of(region))
+                .httpClientBuilder(ApacheHttpClient.builder());
+        String endpoint = environment.get("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    private static int keysToKeep(Map<String, String> environment) {
+        String value = environment.get("SIGNING_KEYS_TO_KEEP");
+        if (value == null || value.isBlank()) {
+            return SigningKeyRotation.DEFAULT_KEYS_TO_KEEP;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("SIGNING_KEYS_TO_KEEP is not a number: " + value, e);
+        }
+    }
+}

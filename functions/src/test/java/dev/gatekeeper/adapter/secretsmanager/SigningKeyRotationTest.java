@@ -1,0 +1,254 @@
+package dev.gatekeeper.adapter.secretsmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.JwtAccessTokenSigner;
+import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenSettings;
+import dev.gatekeeper.testing.MotoServer;
+import dev.gatekeeper.testing.TestKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+class SigningKeyRotationTest {
+    private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final TokenSettings SETTINGS = TokenSettings.gatekeeperDefaults("https://issuer.test", List.of("gatekeeper"));
+    private static final String PLACEHOLDER = "Xq7#vL0p!generated-by-cloudformation";
+    private static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
+
+    private final MotoServer moto = MotoServer.shared();
+    private final SecretsManagerClient secretsManager = moto.secretsManager();
+    private final SigningKeyRotation rotation = new SigningKeyRotation(secretsManager, CLOCK, 3);
+
+    /** Plays Secrets Manager: starts a rotation and invokes every step, as it invokes the rotation function. */
+    private String rotateFully(SigningKeyRotation rotation, String secret) {
+        String token = moto.startRotation(secret);
+        STEPS.forEach(step -> rotation.rotate(step, secret, token));
+        return token;
+    }
+
+    private SigningKeySet currentKeys(String secret) {
+        return new SecretsManagerSigningKeySource(secretsManager, secret).load();
+    }
+
+    private Map<String, List<String>> stagesOf(String secret) {
+        return secretsManager.describeSecret(request -> request.secretId(secret)).versionIdsToStages();
+    }
+
+    private String pendingValue(String secret, String token) {
+        return secretsManager.getSecretValue(request -> request.secretId(secret).versionId(token)
+                .versionStage("AWSPENDING")).secretString();
+    }
+
+    private void putPending(String secret, String token, String value) {
+        secretsManager.putSecretValue(request -> request.secretId(secret).clientRequestToken(token)
+                .secretString(value).versionStages("AWSPENDING"));
+    }
+
+    /** A fresh container: nothing cached, keys read from the secret on first use. */
+    private SigningKeys keysFromSecret(String secret) {
+        return new SigningKeys(new SecretsManagerSigningKeySource(secretsManager, secret), CLOCK,
+                Duration.ofMinutes(5), Duration.ofSeconds(30));
+    }
+
+    private static TokenRecord token(String kid) {
+        return new TokenRecord(new TokenId(UUID.randomUUID().toString()), new OrganisationId("merchant01"),
+                new OrganisationId("partner001"), AccessType.CR, AccessType.BN, new OrganisationId("partner001"),
+                List.of("openbanking_pisp"), false, false, NOW.minusSeconds(5), NOW.plusSeconds(600), 0, null, false,
+                null, kid);
+    }
+
+    @Test
+    void aFirstRotationReplacesThePlaceholderWithOneFreshRsaKey() {
+        String secret = moto.createSecret(PLACEHOLDER);
+
+        String token = rotateFully(rotation, secret);
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.all()).hasSize(1);
+        assertThat(keys.current().isPrivate()).isTrue();
+        assertThat(keys.current().size()).isEqualTo(2048);
+        assertThat(keys.current().getKeyID()).startsWith("2026-11-24-");
+        assertThat(stagesOf(secret).get(token)).contains("AWSCURRENT");
+    }
+
+    @Test
+    void aSecondRotationSignsWithANewKeyAndTokensSignedWithTheOldKeyStillVerify() throws Exception {
+        String secret = moto.createSecret(PLACEHOLDER);
+        rotateFully(rotation, secret);
+        String firstKid = currentKeys(secret).current().getKeyID();
+        JwtAccessTokenSigner signerBefore = new JwtAccessTokenSigner(keysFromSecret(secret), SETTINGS);
+        String signedBefore = signerBefore.sign(token(signerBefore.currentKeyId()));
+
+        rotateFully(rotation, secret);
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.current().getKeyID()).isNotEqualTo(firstKid);
+        assertThat(keys.previous()).extracting(RSAKey::getKeyID).containsExactly(firstKid);
+        SigningKeys afterRotation = keysFromSecret(secret);
+        JwtAccessTokenVerifier verifier = new JwtAccessTokenVerifier(afterRotation, SETTINGS, CLOCK);
+        assertThat(verifier.verifyOrExplain(signedBefore)).isPresent();
+        JwtAccessTokenSigner signerAfter = new JwtAccessTokenSigner(afterRotation, SETTINGS);
+        String signedAfter = signerAfter.sign(token(signerAfter.currentKeyId()));
+        assertThat(SignedJWT.parse(signedAfter).getHeader().getKeyID()).isEqualTo(keys.current().getKeyID());
+        assertThat(verifier.verifyOrExplain(signedAfter)).isPresent();
+    }
+
+    @Test
+    void aRotationKeepsTheNewKeyAndOnlyTheNewestPreviousKeysUpToTheLimit() {
+        String secret = moto.createSigningKeySecret(TestKeys.rotated());
+        SigningKeyRotation keepingTwo = new SigningKeyRotation(secretsManager, CLOCK, 2);
+
+        rotateFully(keepingTwo, secret);
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.all()).hasSize(2);
+        assertThat(keys.current().getKeyID()).isNotIn(TestKeys.FIRST.getKeyID(), TestKeys.SECOND.getKeyID());
+        assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
+    }
+
+    @Test
+    void createSecretRunTwiceWithTheSameTokenStoresOneKeySet() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        rotation.rotate("createSecret", secret, token);
+        String first = pendingValue(secret, token);
+        rotation.rotate("createSecret", secret, token);
+
+        assertThat(pendingValue(secret, token)).isEqualTo(first);
+        assertThat(SigningKeySetJson.parse(first).previous()).containsExactly(TestKeys.FIRST);
+    }
+
+    @Test
+    void createSecretLeavesTheCurrentVersionUntouched() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        rotation.rotate("createSecret", secret, token);
+
+        assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
+        assertThat(stagesOf(secret).get(token)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void testSecretRejectsAPendingVersionThatIsNotAKeySet() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        putPending(secret, token, "{\"current\": \"corrupted\", \"keys\": []}");
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(InvalidSigningKeysException.class);
+    }
+
+    @Test
+    void testSecretRejectsAPendingSetThatDropsTheKeyInUse() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        putPending(secret, token, SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND)));
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dropped key " + TestKeys.FIRST.getKeyID());
+    }
+
+    @Test
+    void testSecretRejectsAPendingSetThatKeepsSigningWithTheOldKey() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        putPending(secret, token, SigningKeySetJson.format(TestKeys.only(TestKeys.FIRST)));
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("new key");
+    }
+
+    @Test
+    void testSecretBeforeCreateSecretFails() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no key set");
+    }
+
+    @Test
+    void everyStepRetriedAfterFinishSecretChangesNothing() {
+        String secret = moto.createSecret(PLACEHOLDER);
+        String token = rotateFully(rotation, secret);
+        SigningKeySet finished = currentKeys(secret);
+        Map<String, List<String>> stages = stagesOf(secret);
+
+        STEPS.forEach(step -> rotation.rotate(step, secret, token));
+
+        assertThat(currentKeys(secret).all()).isEqualTo(finished.all());
+        assertThat(stagesOf(secret)).isEqualTo(stages);
+    }
+
+    @Test
+    void aStepForASecretWithoutRotationEnabledFails() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+
+        assertThatThrownBy(() -> rotation.rotate("createSecret", secret, UUID.randomUUID().toString()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rotation is not enabled");
+    }
+
+    @Test
+    void aStepForAVersionTheSecretDoesNotHaveFails() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        moto.startRotation(secret);
+
+        assertThatThrownBy(() -> rotation.rotate("createSecret", secret, UUID.randomUUID().toString()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no version");
+    }
+
+    @Test
+    void aStepForAVersionThatIsNotPendingFails() {
+        String secret = moto.createSecret(PLACEHOLDER);
+        String placeholderVersion = secretsManager.getSecretValue(request -> request.secretId(secret)
+                .versionStage("AWSCURRENT")).versionId();
+        rotateFully(rotation, secret);
+
+        assertThatThrownBy(() -> rotation.rotate("createSecret", secret, placeholderVersion))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not staged AWSPENDING");
+    }
+
+    @Test
+    void anUnknownStepFails() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        assertThatThrownBy(() -> rotation.rotate("shredSecret", secret, token))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shredSecret");
+    }
+
+    @Test
+    void keepingFewerThanTwoKeysIsRefused() {
+        assertThatThrownBy(() -> new SigningKeyRotation(secretsManager, CLOCK, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

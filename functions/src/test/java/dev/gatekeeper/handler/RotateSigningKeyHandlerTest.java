@@ -1,0 +1,136 @@
+package dev.gatekeeper.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
+import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.testing.MotoServer;
+import dev.gatekeeper.testing.TestKeys;
+import dev.gatekeeper.testing.TestLambdaContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RotateSigningKeyHandlerTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
+    private static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
+
+    private final MotoServer moto = MotoServer.shared();
+    private final TestLambdaContext context = new TestLambdaContext("RotateSigningKeyFunction");
+
+    /** The event as Secrets Manager sends it, deserialised the way the Lambda Java runtime does. */
+    private static SecretsManagerRotationEvent event(String step, String secretId, String token) {
+        String json = JSONObjectUtils.toJSONString(Map.of("Step", step, "SecretId", secretId,
+                "ClientRequestToken", token));
+        return LambdaEventSerializers.serializerFor(SecretsManagerRotationEvent.class,
+                RotateSigningKeyHandlerTest.class.getClassLoader()).fromJson(json);
+    }
+
+    private SigningKeySet currentKeys(String secret) {
+        return new SecretsManagerSigningKeySource(moto.secretsManager(), secret).load();
+    }
+
+    @Test
+    void theRuntimeReadsTheRotationEventFieldsSecretsManagerSends() {
+        SecretsManagerRotationEvent event = event("createSecret", "arn:secret", "token-1");
+
+        assertThat(event.getStep()).isEqualTo("createSecret");
+        assertThat(event.getSecretId()).isEqualTo("arn:secret");
+        assertThat(event.getClientRequestToken()).isEqualTo("token-1");
+    }
+
+    @Test
+    void theFourStepsFromSecretsManagerMakeANewKeyCurrentAndKeepTheOldOne() {
+        RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP));
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        for (String step : STEPS) {
+            assertThat(handler.handleRequest(event(step, secret, token), context)).isNull();
+        }
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.current().getKeyID()).isNotEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
+    }
+
+    @Test
+    void aStepThatFailsReachesTheRuntimeSoSecretsManagerMarksTheRotationFailed() {
+        RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP));
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+
+        assertThatThrownBy(() -> handler.handleRequest(event("testSecret", secret, token), context))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
+    }
+
+    @Test
+    void aHandlerConfiguredFromTheEnvironmentRotatesThroughTheEndpointOverride() {
+        String secret = moto.createSigningKeySecret(TestKeys.rotated());
+        String token = moto.startRotation(secret);
+        RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
+                "SIGNING_KEYS_TO_KEEP", "2")));
+
+        withDummyCredentials(() -> {
+            STEPS.forEach(step -> handler.handleRequest(event(step, secret, token), context));
+            return null;
+        });
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.all()).hasSize(2);
+        assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
+    }
+
+    @Test
+    void aHandlerWithoutARegionFailsAtStartWithTheReason() {
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("AWS_REGION is not set");
+    }
+
+    @Test
+    void aHandlerWithAnUnreadableKeyCountFailsAtStartWithTheReason() {
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1",
+                "SIGNING_KEYS_TO_KEEP", "three")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SIGNING_KEYS_TO_KEEP");
+    }
+
+    /**
+     * The environment-built client takes its credentials from the default chain, as in Lambda; the JVM system
+     * properties are the first link of that chain, so the test sets them for the duration of the call only.
+     */
+    private static <T> T withDummyCredentials(java.util.function.Supplier<T> action) {
+        String keyId = System.getProperty("aws.accessKeyId");
+        String secret = System.getProperty("aws.secretAccessKey");
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        try {
+            return action.get();
+        } finally {
+            restore("aws.accessKeyId", keyId);
+            restore("aws.secretAccessKey", secret);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+}
