@@ -1,0 +1,112 @@
+package dev.gatekeeper.config;
+
+import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
+import dev.gatekeeper.api.ApiEndpoint;
+import dev.gatekeeper.core.auth.Authenticator;
+import dev.gatekeeper.core.keys.SigningKeySource;
+import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.organisation.OrganisationHierarchy;
+import dev.gatekeeper.core.token.JwtAccessTokenSigner;
+import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.TokenIssuer;
+import dev.gatekeeper.core.token.TokenRevocation;
+import dev.gatekeeper.core.token.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The composition root: builds the service once per container and hands it to every handler. Handlers' no-arg
+ * constructors (used by Lambda) call {@link #shared()}; tests and the local runner call {@link #create} with their
+ * own clients and key source.
+ */
+public final class Gatekeeper {
+    /** An unknown kid may reload the keys at most this often, whatever the traffic. */
+    private static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(10);
+
+    private static volatile Gatekeeper shared;
+
+    private final TokenStore tokenStore;
+    private final OrganisationHierarchy hierarchy;
+    private final TokenIssuer issuer;
+    private final TokenRevocation revocation;
+    private final JwtAccessTokenVerifier verifier;
+    private final SigningKeys signingKeys;
+    private final ApiEndpoint endpoint;
+
+    private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource, Clock clock,
+                       Supplier<UUID> tokenIds) {
+        var organisations = new DynamoDbOrganisationRegistry(dynamoDb, config.tableName());
+        var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName());
+        this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention());
+        this.signingKeys = new SigningKeys(keySource, clock, config.signingKeyMaxAge(), UNKNOWN_KID_RELOAD_INTERVAL);
+        this.hierarchy = new OrganisationHierarchy(organisations);
+        this.verifier = new JwtAccessTokenVerifier(signingKeys, config.tokenSettings(), clock);
+        JwtAccessTokenSigner signer = new JwtAccessTokenSigner(signingKeys, config.tokenSettings());
+        this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds);
+        this.revocation = new TokenRevocation(tokenStore, clock);
+        this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock));
+    }
+
+    public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
+                                    Clock clock, Supplier<UUID> tokenIds) {
+        return new Gatekeeper(config, dynamoDb, keySource, clock, tokenIds);
+    }
+
+    /** The container's instance, built from the environment on first use. */
+    public static Gatekeeper shared() {
+        Gatekeeper instance = shared;
+        if (instance == null) {
+            synchronized (Gatekeeper.class) {
+                instance = shared;
+                if (instance == null) {
+                    instance = fromEnvironment(System.getenv());
+                    shared = instance;
+                }
+            }
+        }
+        return instance;
+    }
+
+    public static Gatekeeper fromEnvironment(Map<String, String> env) {
+        GatekeeperConfig config = GatekeeperConfig.fromEnvironment(env);
+        AwsClients clients = AwsClients.forConfig(config);
+        return create(config, clients.dynamoDb(),
+                new SecretsManagerSigningKeySource(clients.secretsManager(), config.signingKeySecretId()),
+                Clock.systemUTC(), UUID::randomUUID);
+    }
+
+    public ApiEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public OrganisationHierarchy hierarchy() {
+        return hierarchy;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public TokenRevocation revocation() {
+        return revocation;
+    }
+
+    public JwtAccessTokenVerifier verifier() {
+        return verifier;
+    }
+
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    public TokenStore tokenStore() {
+        return tokenStore;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.gatekeeper.config;
+
+import dev.gatekeeper.core.token.TokenSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Deployment settings, read once from the function's environment (set by template.yaml).
+ *
+ * @param awsEndpoint an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
+ */
+public record GatekeeperConfig(
+        String tableName,
+        String signingKeySecretId,
+        TokenSettings tokenSettings,
+        Duration tokenRetention,
+        Duration signingKeyMaxAge,
+        Optional<URI> awsEndpoint,
+        String region) {
+
+    public static final String TABLE_NAME = "TABLE_NAME";
+    public static final String SIGNING_KEY_SECRET_ARN = "SIGNING_KEY_SECRET_ARN";
+    public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
+    public static final String TOKEN_AUDIENCE = "TOKEN_AUDIENCE";
+    public static final String TOKEN_RETENTION_DAYS = "TOKEN_RETENTION_DAYS";
+    public static final String SIGNING_KEY_CACHE_SECONDS = "SIGNING_KEY_CACHE_SECONDS";
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    public static final String AWS_REGION = "AWS_REGION";
+
+    /** Fails at container start, naming every missing variable, rather than on some later request. */
+    public static GatekeeperConfig fromEnvironment(Map<String, String> env) {
+        List<String> missing = new ArrayList<>();
+        for (String required : List.of(TABLE_NAME, SIGNING_KEY_SECRET_ARN, TOKEN_ISSUER, TOKEN_AUDIENCE)) {
+            if (blank(env.get(required))) {
+                missing.add(required);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Missing environment variables: " + String.join(", ", missing));
+        }
+        List<String> audience = Arrays.stream(env.get(TOKEN_AUDIENCE).split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+        return new GatekeeperConfig(
+                env.get(TABLE_NAME),
+                env.get(SIGNING_KEY_SECRET_ARN),
+                TokenSettings.gatekeeperDefaults(env.get(TOKEN_ISSUER), audience),
+                Duration.ofDays(positive(env, TOKEN_RETENTION_DAYS, 30)),
+                Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300)),
+                Optional.ofNullable(env.get(AWS_ENDPOINT_URL)).filter(s -> !s.isBlank()).map(URI::create),
+                Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"));
+    }
+
+    private static long positive(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (blank(value)) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException(name + " must be a positive whole number");
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gatekeeper.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.gatekeeper.api.ApiEndpoint.BodyKind;
+import dev.gatekeeper.api.JsonBodies;
+import dev.gatekeeper.api.TokenResponses;
+import dev.gatekeeper.config.Gatekeeper;
+import dev.gatekeeper.core.auth.Permission;
+import dev.gatekeeper.core.token.IssuedToken;
+
+/** {@code requestApplicationTokenUsingPOST}: POST /applications/tokens, a merchant's application token for itself. */
+public final class RequestApplicationTokenHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final Gatekeeper gatekeeper;
+
+    public RequestApplicationTokenHandler() {
+        this(Gatekeeper.shared());
+    }
+
+    public RequestApplicationTokenHandler(Gatekeeper gatekeeper) {
+        this.gatekeeper = gatekeeper;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return gatekeeper.endpoint().handle("requestApplicationTokenUsingPOST", event, Permission.OWN_APPLICATION_TOKENS, BodyKind.JSON,
+                (request, caller) -> {
+                    IssuedToken token = gatekeeper.issuer().issueApplication(caller, caller.organisation(),
+                            JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                    return TokenResponses.created("/tokens/" + token.record().id(), token);
+                });
+    }
+}

@@ -1,0 +1,40 @@
+package dev.gatekeeper.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.gatekeeper.api.ApiEndpoint.BodyKind;
+import dev.gatekeeper.api.JsonBodies;
+import dev.gatekeeper.api.TokenResponses;
+import dev.gatekeeper.config.Gatekeeper;
+import dev.gatekeeper.core.auth.Permission;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.token.IssuedToken;
+
+/** {@code requestApplicationTokensForOrganisationUsingPOST}: POST /organisations/{encodedOrganisationId}/applications/tokens, a partner's application token for an organisation below it. */
+public final class RequestOrganisationApplicationTokenHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final Gatekeeper gatekeeper;
+
+    public RequestOrganisationApplicationTokenHandler() {
+        this(Gatekeeper.shared());
+    }
+
+    public RequestOrganisationApplicationTokenHandler(Gatekeeper gatekeeper) {
+        this.gatekeeper = gatekeeper;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return gatekeeper.endpoint().handle("requestApplicationTokensForOrganisationUsingPOST", event, Permission.PARTNER_APPLICATION_TOKENS, BodyKind.JSON,
+                (request, caller) -> {
+                    Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
+                            request.pathParameter("encodedOrganisationId"));
+                    IssuedToken token = gatekeeper.issuer().issueApplication(caller, target,
+                            JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                    return TokenResponses.created(
+                            "/organisations/" + target.id() + "/applications/tokens/" + token.record().id(), token);
+                });
+    }
+}

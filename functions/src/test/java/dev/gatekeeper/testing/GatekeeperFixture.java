@@ -1,0 +1,151 @@
+package dev.gatekeeper.testing;
+
+import static dev.gatekeeper.testing.TestOrganisations.merchant;
+import static dev.gatekeeper.testing.TestOrganisations.partner;
+import static dev.gatekeeper.testing.TestOrganisations.partnerGroup;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
+import dev.gatekeeper.config.Gatekeeper;
+import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.organisation.Organisation;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * A complete service for handler tests: its own table in DynamoDB Local, its own signing-key secret in moto, the
+ * real adapters and SDK clients, a clock the test moves, and the demo organisations of {@code events/} seeded.
+ */
+public final class GatekeeperFixture {
+    public static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+    public static final String ISSUER = "https://gatekeeper.test";
+    public static final String AUDIENCE = "gatekeeper";
+
+    // The organisations and keys that events/*.json are written against.
+    public static final String GROUP_KEY = "gk_demo_partner_group_key_0000000000000000000000";
+    public static final String PARTNER_KEY = "gk_demo_partner_key_00000000000000000000000000";
+    public static final String MERCHANT_KEY = "gk_demo_merchant_key_0000000000000000000000000";
+    public static final String FILTERED_MERCHANT_KEY = "gk_demo_merchant2_key_000000000000000000000000";
+    // A second, unrelated tenant, for cross-tenant attempts.
+    public static final String OTHER_PARTNER_KEY = "gk_test_other_partner_key_0000000000000000000000";
+    public static final String OTHER_MERCHANT_KEY = "gk_test_other_merchant_key_000000000000000000000";
+
+    public final MutableClock clock = new MutableClock(START);
+    public final String tableName;
+    public final String secretArn;
+    public final DynamoDbOrganisationRegistry organisations;
+    public final DynamoDbApiKeyRegistry apiKeys;
+    public final Gatekeeper gatekeeper;
+    private final Deque<UUID> nextTokenIds = new ArrayDeque<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GatekeeperFixture(SigningKeySet keys) {
+        LocalDynamoDb dynamo = LocalDynamoDb.shared();
+        MotoServer moto = MotoServer.shared();
+        this.tableName = dynamo.createTokenTable();
+        this.secretArn = moto.createSigningKeySecret(keys);
+        this.organisations = new DynamoDbOrganisationRegistry(dynamo.client(), tableName);
+        this.apiKeys = new DynamoDbApiKeyRegistry(dynamo.client(), tableName);
+        GatekeeperConfig config = GatekeeperConfig.fromEnvironment(Map.of(
+                GatekeeperConfig.TABLE_NAME, tableName,
+                GatekeeperConfig.SIGNING_KEY_SECRET_ARN, secretArn,
+                GatekeeperConfig.TOKEN_ISSUER, ISSUER,
+                GatekeeperConfig.TOKEN_AUDIENCE, AUDIENCE));
+        this.gatekeeper = Gatekeeper.create(config, dynamo.client(),
+                new SecretsManagerSigningKeySource(moto.secretsManager(), secretArn), clock, this::nextTokenId);
+        seedDemoOrganisations();
+    }
+
+    /** A fresh service with one signing key. */
+    public static GatekeeperFixture create() {
+        return new GatekeeperFixture(TestKeys.only(TestKeys.FIRST));
+    }
+
+    public static GatekeeperFixture withKeys(SigningKeySet keys) {
+        return new GatekeeperFixture(keys);
+    }
+
+    private void seedDemoOrganisations() {
+        add(partnerGroup("pgroup0001").named("Demo Partner Group").build(), GROUP_KEY);
+        add(partner("partner001").below("pgroup0001").named("Demo Partner").build(), PARTNER_KEY);
+        add(merchant("merchant01").below("partner001").named("Demo Merchant").build(), MERCHANT_KEY);
+        add(merchant("merchant02").below("partner001").withIpAllowList("127.0.0.1").named("Filtered Merchant").build(),
+                FILTERED_MERCHANT_KEY);
+        add(partner("partner002").named("Other Partner").build(), OTHER_PARTNER_KEY);
+        add(merchant("merchant99").below("partner002").named("Other Merchant").build(), OTHER_MERCHANT_KEY);
+    }
+
+    public void add(Organisation organisation, String apiKey) {
+        organisations.create(organisation);
+        if (apiKey != null) {
+            apiKeys.add(new ApiKeyRecord(ApiKeyHash.of(apiKey), organisation.id(), true, clock.instant(), "test"));
+        }
+    }
+
+    /** The next issued tokens get these ids, in order; afterwards ids are random again. */
+    public void nextTokenIds(UUID... ids) {
+        nextTokenIds.addAll(java.util.List.of(ids));
+    }
+
+    private synchronized UUID nextTokenId() {
+        UUID next = nextTokenIds.poll();
+        return next != null ? next : UUID.randomUUID();
+    }
+
+    /** Builds a handler the way the local runner and tests do: with this fixture's service. */
+    public <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response invoke(
+            Function<Gatekeeper, H> handler, APIGatewayProxyRequestEvent event) {
+        H instance = handler.apply(gatekeeper);
+        APIGatewayProxyResponseEvent response = instance.handleRequest(event, new TestLambdaContext(instance.getClass().getSimpleName()));
+        return new Response(response);
+    }
+
+    /** A proxy response with its body parsed. */
+    public record Response(APIGatewayProxyResponseEvent raw) {
+        public int status() {
+            return raw.getStatusCode();
+        }
+
+        public JsonNode body() {
+            try {
+                return JSON.readTree(raw.getBody());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public JsonNode data() {
+            return body().get("data");
+        }
+
+        public String accessToken() {
+            return data().get("accessToken").asText();
+        }
+
+        public String tokenId() {
+            return data().get("id").asText();
+        }
+
+        public String returnCode() {
+            return body().get("returnCode").asText();
+        }
+
+        public String header(String name) {
+            return raw.getHeaders() == null ? null : raw.getHeaders().get(name);
+        }
+    }
+}
