@@ -90,7 +90,7 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
         listing.put(ACTIVE, bool(key.active()));
         listing.put(CREATED_AT, millis(key.createdAt()));
         listing.put(LABEL, s(key.label()));
-        if (!transact(List.of(putNew(lookup), putNew(listing)))) {
+        if (!transact(List.of(Items.putNew(tableName, lookup), Items.putNew(tableName, listing)))) {
             throw new IllegalStateException("API key " + key.keyId() + " is already stored");
         }
     }
@@ -173,15 +173,6 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
                 throw GatekeeperException.unavailable(UNAVAILABLE, e);
             }
         }
-    }
-
-    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder()
-                .tableName(tableName)
-                .item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
-                .build()).build();
     }
 
     private static Map<String, AttributeValue> lookupKey(ApiKeyHash hash) {

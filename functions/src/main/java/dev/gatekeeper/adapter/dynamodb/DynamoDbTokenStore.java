@@ -119,9 +119,9 @@ public final class DynamoDbTokenStore implements TokenStore {
         String partition = token.requestedOrganisation().value();
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().conditionCheck(generationIs(partition, token.generation())).build());
-        actions.add(putNew(tokenItem(token)));
+        actions.add(Items.putNew(tableName, tokenItem(token)));
         if (!token.requestingOrganisation().equals(token.requestedOrganisation())) {
-            actions.add(putNew(issuedItem(token)));
+            actions.add(Items.putNew(tableName, issuedItem(token)));
         }
         guarded(() -> {
             for (int attempt = 1; ; attempt++) {
@@ -313,7 +313,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .expressionAttributeNames(Map.of("#generation", GENERATION))
                 .expressionAttributeValues(Map.of(":generation", n(generation), ":next", n(generation + 1)))
                 .build()).build();
-        client.transactWriteItems(request -> request.transactItems(bumpGeneration, putNew(end)));
+        client.transactWriteItems(request -> request.transactItems(bumpGeneration, Items.putNew(tableName, end)));
     }
 
     /**
@@ -356,15 +356,6 @@ public final class DynamoDbTokenStore implements TokenStore {
         return generation == 0
                 ? "attribute_not_exists(#generation) OR #generation = :generation"
                 : "#generation = :generation";
-    }
-
-    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder()
-                .tableName(tableName)
-                .item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
-                .build()).build();
     }
 
     private long readGeneration(String partition) {

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Attribute values in and out of items, and reading why a transaction was cancelled. */
@@ -88,6 +90,16 @@ final class Items {
     }
 
     /** The cancellation reason code of the transaction's {@code index}-th action, or "" if none was given. */
+    /** A transactional put that never overwrites: it fails if an item with the same key exists. */
+    static TransactWriteItem putNew(String tableName, Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder()
+                .tableName(tableName)
+                .item(item)
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", TokenTable.PARTITION_KEY))
+                .build()).build();
+    }
+
     static String reason(TransactionCanceledException e, int index) {
         List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
         if (index >= reasons.size() || reasons.get(index).code() == null) {
