@@ -1,0 +1,107 @@
+package dev.gatekeeper.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code gatekeeper-admin} command: the options every command takes, and the table they name, connected once
+ * per run when a command first needs it.
+ */
+@Command(name = "gatekeeper-admin",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = GatekeeperAdminCommand.Version.class,
+        usageHelpAutoWidth = true,
+        description = "Manages Gatekeeper organisations, API keys and tokens in a local or deployed table.",
+        subcommands = {OrganisationCommand.class, ApiKeyCommand.class, TokenCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:Success.",
+                "1:Not found, or refused (for example an organisation id already taken).",
+                "2:Bad usage: unknown command or option, malformed value.",
+                "3:The table could not be reached (endpoint, credentials, permissions, missing table)."})
+final class GatekeeperAdminCommand implements AutoCloseable {
+    @Option(names = "--table", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "The Gatekeeper table (the stack's TokensTableName output). "
+                    + "Default: $" + GatekeeperAdmin.TABLE_VARIABLE + ".")
+    private String tableName;
+
+    @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
+            description = "AWS region. Default: the AWS default region chain (AWS_REGION, profile), else us-east-1.")
+    private String region;
+
+    @Option(names = "--endpoint", paramLabel = "URL", scope = ScopeType.INHERIT,
+            converter = ArgumentConverters.Endpoints.class,
+            description = "DynamoDB endpoint, such as http://127.0.0.1:8000 for DynamoDB Local or the local runner's "
+                    + "store. Stand-in credentials are used when none are configured.")
+    private URI endpoint;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
+    private boolean debug;
+
+    private final GatekeeperAdmin admin;
+    private AdminTable table;
+
+    GatekeeperAdminCommand(GatekeeperAdmin admin) {
+        this.admin = admin;
+    }
+
+    GatekeeperAdmin admin() {
+        return admin;
+    }
+
+    /** The table named by the options or the environment, connected on first use. */
+    AdminTable table(CommandLine command) {
+        if (table == null) {
+            String name = Optional.ofNullable(tableName).filter(value -> !value.isBlank())
+                    .or(admin::tableFromEnvironment)
+                    .orElseThrow(() -> new ParameterException(command,
+                            "No table given: use --table NAME or set " + GatekeeperAdmin.TABLE_VARIABLE));
+            table = AdminTable.open(name, Optional.ofNullable(region), Optional.ofNullable(endpoint));
+        }
+        return table;
+    }
+
+    /** What a failure to reach the table is about, such as {@code table 'tokens' in us-east-1}. */
+    Optional<String> tableDescription() {
+        return Optional.ofNullable(table).map(AdminTable::description);
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    @Override
+    public void close() {
+        if (table != null) {
+            table.close();
+            table = null;
+        }
+    }
+
+    /** The project version, written into a resource at build time. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties properties = new Properties();
+            try (InputStream in = GatekeeperAdminCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new String[] {"gatekeeper-admin " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gatekeeper.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.TokenRecord;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the commands print: tables for people, JSON for scripts. Organisations print with the field names of the
+ * stored profile (and of the local runner's seed file). API keys print by key id only: never a hash.
+ */
+final class OutputFormat {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private OutputFormat() {
+    }
+
+    static String organisationJson(Organisation organisation) {
+        return json(organisationNode(organisation));
+    }
+
+    static String organisationsJson(List<Organisation> organisations) {
+        return json(array(organisations, OutputFormat::organisationNode));
+    }
+
+    static String organisationTable(List<Organisation> organisations) {
+        TextTable table = new TextTable("ID", "TYPE", "PARENT", "NAME", "SCOPES", "PRODUCTS");
+        for (Organisation organisation : organisations) {
+            table.row(organisation.id().value(), organisation.accessType().name(),
+                    organisation.parent().map(OrganisationId::value).orElse(""), organisation.name(),
+                    String.join(",", sorted(organisation.allowedScopes())),
+                    String.join(",", sorted(organisation.products())));
+        }
+        return table.render();
+    }
+
+    static String apiKeysJson(List<ApiKeyRecord> keys) {
+        return json(array(keys, key -> JSON.createObjectNode()
+                .put("keyId", key.keyId())
+                .put("organisationId", key.organisationId().value())
+                .put("label", key.label())
+                .put("active", key.active())
+                .put("createdAt", key.createdAt().toString())));
+    }
+
+    static String apiKeyTable(List<ApiKeyRecord> keys) {
+        TextTable table = new TextTable("KEY ID", "ACTIVE", "CREATED", "LABEL");
+        for (ApiKeyRecord key : keys) {
+            table.row(key.keyId(), yesNo(key.active()), key.createdAt().toString(), key.label());
+        }
+        return table.render();
+    }
+
+    /** Status is Gatekeeper's (ACTIVE or REVOKED); whether a token has expired at {@code now} is its own column. */
+    static String tokensJson(List<TokenRecord> tokens, Instant now) {
+        return json(array(tokens, token -> {
+            ObjectNode node = JSON.createObjectNode()
+                    .put("tokenId", token.id().value())
+                    .put("status", token.status().name())
+                    .put("expired", token.isExpiredAt(now))
+                    .put("createdAt", token.createdAt().toString())
+                    .put("expiresAt", token.expiresAt().toString())
+                    .put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString())
+                    .put("requestedOrganisation", token.requestedOrganisation().value())
+                    .put("requestingOrganisation", token.requestingOrganisation().value())
+                    .put("applicationToken", token.applicationToken());
+            node.set("scopes", strings(token.scopes()));
+            return node;
+        }));
+    }
+
+    static String tokenTable(List<TokenRecord> tokens, Instant now) {
+        TextTable table = new TextTable("TOKEN ID", "STATUS", "EXPIRED", "CREATED", "EXPIRES", "REQUESTED BY", "SCOPES");
+        for (TokenRecord token : tokens) {
+            table.row(token.id().value(), token.status().name(), yesNo(token.isExpiredAt(now)),
+                    token.createdAt().toString(), token.expiresAt().toString(),
+                    token.requestingOrganisation().value(), String.join(" ", token.scopes()));
+        }
+        return table.render();
+    }
+
+    private static ObjectNode organisationNode(Organisation organisation) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("id", organisation.id().value())
+                .put("name", organisation.name())
+                .put("accessType", organisation.accessType().name())
+                .put("parentId", organisation.parent().map(OrganisationId::value).orElse(null));
+        node.set("allowedScopes", strings(sorted(organisation.allowedScopes())));
+        node.set("products", strings(sorted(organisation.products())));
+        node.put("ipFiltering", organisation.ipFiltering());
+        node.set("allowedIps", strings(organisation.allowedIps()));
+        node.put("mtlsFilter", organisation.mtlsFilter());
+        return node;
+    }
+
+    private static <T> ArrayNode array(List<T> items, Function<T, ObjectNode> toNode) {
+        ArrayNode array = JSON.createArrayNode();
+        items.forEach(item -> array.add(toNode.apply(item)));
+        return array;
+    }
+
+    private static ArrayNode strings(Collection<String> values) {
+        ArrayNode array = JSON.createArrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static List<String> sorted(Collection<String> values) {
+        return values.stream().sorted().toList();
+    }
+
+    private static String yesNo(boolean value) {
+        return value ? "yes" : "no";
+    }
+
+    private static String json(Object node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings, numbers and booleans always serialises", e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gatekeeper.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatekeeper.admin.AdminCli.Result;
+import dev.gatekeeper.core.apikey.ApiKeyGenerator;
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ApiKeyCommandsTest {
+    private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
+    private static final Pattern ISSUED = Pattern.compile(
+            "Issued API key ([0-9a-f]{12}) for organisation merchant01\nAPI key: (" + ApiKeyGenerator.PREFIX + "\\S+)\n");
+
+    private final AdminCli cli = new AdminCli();
+
+    @BeforeEach
+    void createMerchant() {
+        assertThat(cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR").exitCode()).isZero();
+    }
+
+    @Test
+    void issuedKeyIsPrintedOnceAndAuthenticatesAsTheOrganisation() {
+        Result issued = cli.run("key", "issue", "merchant01", "--label", "checkout server");
+
+        assertThat(issued.exitCode()).isZero();
+        Matcher printed = ISSUED.matcher(issued.out());
+        assertThat(printed.matches()).as(issued.out()).isTrue();
+        String apiKey = printed.group(2);
+        assertThat(issued.err())
+                .isEqualTo("Store the API key now: only its hash is kept, so it cannot be shown again.\n");
+        assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(apiKey))).hasValueSatisfying(key -> {
+            assertThat(key.organisationId()).isEqualTo(MERCHANT);
+            assertThat(key.active()).isTrue();
+            assertThat(key.label()).isEqualTo("checkout server");
+            assertThat(key.createdAt()).isEqualTo(AdminCli.NOW);
+            assertThat(key.keyId()).isEqualTo(printed.group(1));
+        });
+    }
+
+    @Test
+    void issuedKeyIsStoredOnlyAsItsHash() {
+        String apiKey = issueKey("checkout server");
+
+        List<String> storedValues = scanAllValues();
+
+        assertThat(storedValues).contains(ApiKeyHash.of(apiKey).value());
+        assertThat(storedValues).noneMatch(value -> value.contains(apiKey));
+        assertThat(storedValues).noneMatch(value -> value.contains(apiKey.substring(ApiKeyGenerator.PREFIX.length())));
+    }
+
+    @Test
+    void issueForAnUnknownOrganisationIsRefusedAndStoresNothing() {
+        Result issued = cli.run("key", "issue", "nobody0000");
+
+        assertThat(issued.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(issued.out()).isEmpty();
+        assertThat(issued.err()).isEqualTo("error: Organisation nobody0000 not found\n");
+        assertThat(cli.apiKeys().listFor(new OrganisationId("nobody0000"))).isEmpty();
+    }
+
+    @Test
+    void listShowsKeyIdsLabelsAndStatusButNeverHashesOrKeys() {
+        String first = issueKey("checkout server");
+        cli.clock().advance(Duration.ofMinutes(5));
+        String second = issueKey("");
+        cli.run("key", "revoke", "merchant01", keyId(first));
+
+        Result listed = cli.run("key", "list", "merchant01");
+
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).isEqualTo("KEY ID        ACTIVE  CREATED               LABEL\n"
+                + keyId(first) + "  no      2026-03-01T10:30:00Z  checkout server\n"
+                + keyId(second) + "  yes     2026-03-01T10:35:00Z  -\n");
+        for (String apiKey : List.of(first, second)) {
+            assertThat(listed.out()).doesNotContain(apiKey).doesNotContain(ApiKeyHash.of(apiKey).value());
+        }
+    }
+
+    @Test
+    void listAsJsonPrintsKeyIdsAndNoHashes() throws Exception {
+        String apiKey = issueKey("checkout server");
+
+        Result listed = cli.run("key", "list", "merchant01", "--json");
+
+        JsonNode keys = new ObjectMapper().readTree(listed.out());
+        assertThat(keys.toString()).isEqualTo("[{\"keyId\":\"" + keyId(apiKey) + "\",\"organisationId\":\"merchant01\","
+                + "\"label\":\"checkout server\",\"active\":true,\"createdAt\":\"2026-03-01T10:30:00Z\"}]");
+    }
+
+    @Test
+    void revokedKeyStaysStoredButNoLongerAuthenticates() {
+        String apiKey = issueKey("checkout server");
+
+        Result revoked = cli.run("key", "revoke", "merchant01", keyId(apiKey));
+
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).isEqualTo("Revoked API key " + keyId(apiKey) + " of organisation merchant01\n");
+        assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(apiKey))).map(ApiKeyRecord::active).contains(false);
+    }
+
+    @Test
+    void revokeOfAnotherOrganisationsKeyIsNotFound() {
+        String apiKey = issueKey("checkout server");
+        cli.run("org", "create", "--id", "merchant02", "--name", "Other shop", "--type", "CR");
+
+        Result revoked = cli.run("key", "revoke", "merchant02", keyId(apiKey));
+
+        assertThat(revoked.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(revoked.err()).isEqualTo("error: Organisation merchant02 has no API key " + keyId(apiKey) + "\n");
+        assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(apiKey))).map(ApiKeyRecord::active).contains(true);
+    }
+
+    private String issueKey(String label) {
+        Result issued = cli.run("key", "issue", "merchant01", "--label", label);
+        Matcher printed = ISSUED.matcher(issued.out());
+        assertThat(printed.matches()).as(issued.out() + issued.err()).isTrue();
+        return printed.group(2);
+    }
+
+    private static String keyId(String apiKey) {
+        return ApiKeyHash.of(apiKey).keyId();
+    }
+
+    /** Every string stored anywhere in the table, keys included. */
+    private List<String> scanAllValues() {
+        return cli.client().scanPaginator(scan -> scan.tableName(cli.table())).items().stream()
+                .flatMap(item -> item.values().stream())
+                .map(value -> value.s() != null ? value.s() : value.toString())
+                .toList();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.gatekeeper.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatekeeper.admin.AdminCli.Result;
+import dev.gatekeeper.core.organisation.AccessType;
+import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OrganisationCommandsTest {
+    private final AdminCli cli = new AdminCli();
+
+    @Test
+    void createsAPartnerGroupAPartnerBelowItAndAMerchantBelowThat() {
+        Result group = cli.run("org", "create", "--id", "group00001", "--name", "Bank Group", "--type", "BG",
+                "--scope", "bankadmin,application_tokens");
+        Result partner = cli.run("org", "create", "--id", "partner001", "--name", "First Bank", "--type", "BN",
+                "--parent", "group00001", "--scope", "bankadmin", "--scope", "openbanking_pisp",
+                "--product", "open_banking_pis", "--allow-ip", "203.0.113.7", "--allow-ip", "2001:db8::/32", "--mtls");
+        Result merchant = cli.run("org", "create", "--id", "merchant01", "--name", "Corner Shop", "--type", "cr",
+                "--parent", "partner001", "--scope", "admin");
+
+        assertThat(List.of(group.exitCode(), partner.exitCode(), merchant.exitCode())).containsOnly(0);
+        assertThat(group.out()).isEqualTo("Created partner group group00001\n");
+        assertThat(partner.out()).isEqualTo("Created partner partner001 below partner group group00001\n");
+        assertThat(merchant.out()).isEqualTo("Created merchant merchant01 below partner partner001\n");
+        assertThat(cli.organisations().find(new OrganisationId("partner001"))).contains(new Organisation(
+                new OrganisationId("partner001"), "First Bank", AccessType.BN, new OrganisationId("group00001"),
+                Set.of("bankadmin", "openbanking_pisp"), Set.of("open_banking_pis"), true,
+                List.of("203.0.113.7", "2001:db8::/32"), true));
+        assertThat(cli.organisations().find(new OrganisationId("merchant01"))).contains(new Organisation(
+                new OrganisationId("merchant01"), "Corner Shop", AccessType.CR, new OrganisationId("partner001"),
+                Set.of("admin"), Set.of(), false, List.of(), false));
+    }
+
+    @Test
+    void createsAMerchantDirectlyBelowAPartnerGroup() {
+        cli.run("org", "create", "--id", "group00001", "--name", "Bank Group", "--type", "BG");
+
+        Result merchant = cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR",
+                "--parent", "group00001");
+
+        assertThat(merchant.exitCode()).isZero();
+        assertThat(merchant.out()).isEqualTo("Created merchant merchant01 below partner group group00001\n");
+    }
+
+    @Test
+    void createWithoutIdGeneratesAValidIdAndPrintsIt() {
+        Result created = cli.run("org", "create", "--name", "Standalone Shop", "--type", "CR");
+
+        assertThat(created.exitCode()).isZero();
+        assertThat(created.out()).matches("Created merchant [a-z0-9]{10}\n");
+        String id = created.out().split(" ")[2].strip();
+        assertThat(cli.organisations().find(new OrganisationId(id)))
+                .hasValueSatisfying(organisation -> assertThat(organisation.name()).isEqualTo("Standalone Shop"));
+    }
+
+    @Test
+    void createWithATakenIdIsRefused() {
+        cli.run("org", "create", "--id", "merchant01", "--name", "First", "--type", "CR");
+
+        Result again = cli.run("org", "create", "--id", "merchant01", "--name", "Second", "--type", "CR");
+
+        assertThat(again.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(again.err()).isEqualTo("error: Organisation merchant01 already exists\n");
+        assertThat(cli.organisations().find(new OrganisationId("merchant01")))
+                .hasValueSatisfying(organisation -> assertThat(organisation.name()).isEqualTo("First"));
+    }
+
+    @Test
+    void createWithAMalformedIdIsBadUsage() {
+        Result created = cli.run("org", "create", "--id", "Merchant-1", "--name", "Shop", "--type", "CR");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(created.err()).startsWith("error: Invalid value for option '--id': 'Merchant-1' is not an "
+                + "organisation id (10 lower-case letters or digits)\n");
+        assertThat(cli.organisations().list()).isEmpty();
+    }
+
+    @Test
+    void createBelowAnUnknownParentIsRefused() {
+        Result created = cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR",
+                "--parent", "partner404");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(created.err()).isEqualTo("error: Parent organisation partner404 not found\n");
+        assertThat(cli.organisations().list()).isEmpty();
+    }
+
+    @Test
+    void createBelowAMerchantIsRefused() {
+        cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR");
+
+        Result created = cli.run("org", "create", "--id", "merchant02", "--name", "Sub-shop", "--type", "CR",
+                "--parent", "merchant01");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(created.err()).isEqualTo("error: A merchant (CR) can only be placed below a partner (BN) or "
+                + "partner group (BG), and merchant01 is a merchant (CR)\n");
+        assertThat(cli.organisations().find(new OrganisationId("merchant02"))).isEmpty();
+    }
+
+    @Test
+    void createOfAPartnerBelowAPartnerIsRefused() {
+        cli.run("org", "create", "--id", "partner001", "--name", "Bank", "--type", "BN");
+
+        Result created = cli.run("org", "create", "--id", "partner002", "--name", "Branch", "--type", "BN",
+                "--parent", "partner001");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(created.err()).isEqualTo("error: A partner (BN) can only be placed below a partner group (BG), "
+                + "and partner001 is a partner (BN)\n");
+    }
+
+    @Test
+    void createOfAPartnerGroupWithAParentIsRefused() {
+        cli.run("org", "create", "--id", "group00001", "--name", "Group", "--type", "BG");
+
+        Result created = cli.run("org", "create", "--id", "group00002", "--name", "Subgroup", "--type", "BG",
+                "--parent", "group00001");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(created.err()).isEqualTo("error: A partner group (BG) cannot have a parent\n");
+    }
+
+    @Test
+    void createWithAnAllowListEntryThatIsNoAddressIsBadUsage() {
+        for (String entry : List.of("203.0.113.256", "bank.example.com", "203.0.113.0/33", "2001:db8::/129",
+                "203.0.113.7/", "010.0.0.1")) {
+            Result created = cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR",
+                    "--allow-ip", entry);
+
+            assertThat(created.exitCode()).as(entry).isEqualTo(GatekeeperAdmin.USAGE);
+            assertThat(created.err()).as(entry).startsWith(
+                    "error: Invalid value for option '--allow-ip' (IP_OR_CIDR): '" + entry
+                            + "' is not an IP address or CIDR block");
+        }
+        assertThat(cli.organisations().list()).isEmpty();
+    }
+
+    @Test
+    void createWithAnUnknownTypeIsBadUsage() {
+        Result created = cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "XX");
+
+        assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(created.err()).contains("--type").contains("CR, BN, BG");
+    }
+
+    @Test
+    void showPrintsTheProfileAsJson() throws Exception {
+        cli.run("org", "create", "--id", "partner001", "--name", "First Bank", "--type", "BN",
+                "--scope", "openbanking_pisp,bankadmin", "--product", "open_banking_pis", "--allow-ip", "10.0.0.0/8");
+
+        Result shown = cli.run("org", "show", "partner001");
+
+        assertThat(shown.exitCode()).isZero();
+        JsonNode profile = new ObjectMapper().readTree(shown.out());
+        assertThat(profile.toString()).isEqualTo("{\"id\":\"partner001\",\"name\":\"First Bank\",\"accessType\":\"BN\","
+                + "\"parentId\":null,\"allowedScopes\":[\"bankadmin\",\"openbanking_pisp\"],"
+                + "\"products\":[\"open_banking_pis\"],\"ipFiltering\":true,\"allowedIps\":[\"10.0.0.0/8\"],"
+                + "\"mtlsFilter\":false}");
+    }
+
+    @Test
+    void showOfAnUnknownOrganisationIsNotFound() {
+        Result shown = cli.run("org", "show", "nobody0000");
+
+        assertThat(shown.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
+        assertThat(shown.out()).isEmpty();
+        assertThat(shown.err()).isEqualTo("error: Organisation nobody0000 not found\n");
+    }
+
+    @Test
+    void listPrintsEveryOrganisationAsATable() {
+        cli.run("org", "create", "--id", "group00001", "--name", "Bank Group", "--type", "BG", "--scope", "bankadmin");
+        cli.run("org", "create", "--id", "merchant01", "--name", "Corner Shop", "--type", "CR",
+                "--parent", "group00001", "--scope", "admin,openbanking_pisp", "--product", "direct_debits");
+
+        Result listed = cli.run("org", "list");
+
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).isEqualTo("""
+                ID          TYPE  PARENT      NAME         SCOPES                  PRODUCTS
+                group00001  BG    -           Bank Group   bankadmin               -
+                merchant01  CR    group00001  Corner Shop  admin,openbanking_pisp  direct_debits
+                """);
+    }
+
+    @Test
+    void listAsJsonPrintsAnArrayOfProfiles() throws Exception {
+        cli.run("org", "create", "--id", "group00001", "--name", "Bank Group", "--type", "BG");
+        cli.run("org", "create", "--id", "partner001", "--name", "Bank", "--type", "BN", "--parent", "group00001");
+
+        Result listed = cli.run("org", "list", "--json");
+
+        assertThat(listed.exitCode()).isZero();
+        JsonNode profiles = new ObjectMapper().readTree(listed.out());
+        assertThat(profiles.findValuesAsText("id")).containsExactly("group00001", "partner001");
+        assertThat(profiles.get(1).get("parentId").asText()).isEqualTo("group00001");
+    }
+
+    @Test
+    void listOfAnEmptyTablePrintsOnlyTheHeader() {
+        assertThat(cli.run("org", "list").out()).isEqualTo("ID  TYPE  PARENT  NAME  SCOPES  PRODUCTS\n");
+        assertThat(cli.run("org", "list", "--json").out()).isEqualTo("[ ]\n");
+    }
+}
