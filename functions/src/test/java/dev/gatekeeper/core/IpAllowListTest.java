@@ -34,6 +34,8 @@ class IpAllowListTest {
         assertThat(IpAllowList.permits(List.of("127.0.0.1"), null)).isFalse();
         assertThat(IpAllowList.permits(List.of("10.0.0.0/99"), "10.0.0.1")).isFalse();
         assertThat(IpAllowList.permits(List.of("10.0.0.0/x"), "10.0.0.1")).isFalse();
+        assertThat(IpAllowList.permits(List.of("999.1.1.1"), "999.1.1.1")).isFalse();
+        assertThat(IpAllowList.permits(List.of("256.0.0.0/8"), "10.0.0.1")).isFalse();
     }
 
     @Test

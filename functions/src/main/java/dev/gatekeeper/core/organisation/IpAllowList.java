@@ -51,11 +51,27 @@ public final class IpAllowList {
         return true;
     }
 
-    /** Parses only IP literals: InetAddress.getByName would resolve host names, which must never happen here. */
+    /**
+     * Parses only IP literals. IPv4 is parsed here, because InetAddress.getByName resolves anything it does not
+     * read as a literal (such as 999.1.1.1) through DNS; text with a colon is only ever read as an IPv6 literal.
+     */
     private static byte[] literal(String text) {
-        boolean ipv4 = text != null && IPV4.matcher(text).matches();
-        boolean ipv6 = text != null && text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches();
-        if (!ipv4 && !ipv6) {
+        if (text == null) {
+            return null;
+        }
+        if (IPV4.matcher(text).matches()) {
+            String[] parts = text.split("\\.");
+            byte[] address = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(parts[i]);
+                if (octet > 255) {
+                    return null;
+                }
+                address[i] = (byte) octet;
+            }
+            return address;
+        }
+        if (text.indexOf(':') < 0 || !IPV6_CHARS.matcher(text).matches()) {
             return null;
         }
         try {
