@@ -21,13 +21,30 @@ import org.slf4j.LoggerFactory;
 public final class ApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
 
-    /** Whether the operation reads a JSON body. */
-    public enum BodyKind { JSON, NONE }
+    /** The body an operation reads: JSON, an OAuth form, or none. */
+    public enum BodyKind {
+        JSON("application/json"),
+        FORM("application/x-www-form-urlencoded"),
+        /** No body is read; one sent anyway must still be declared as JSON, as Gatekeeper requires. */
+        NONE("application/json");
+
+        private final String mediaType;
+
+        BodyKind(String mediaType) {
+            this.mediaType = mediaType;
+        }
+    }
 
     /** An operation's work once its caller is known. */
     @FunctionalInterface
     public interface Operation {
         APIGatewayProxyResponseEvent perform(ApiRequest request, Caller caller);
+    }
+
+    /** A public operation's work: no credentials, no body. */
+    @FunctionalInterface
+    public interface PublicOperation {
+        APIGatewayProxyResponseEvent perform(ApiRequest request);
     }
 
     private final Authenticator authenticator;
@@ -47,19 +64,38 @@ public final class ApiEndpoint {
             LOG.info("operation={} requestId={} organisation={} status={}", operationId, request.requestId(),
                     caller.organisation().id(), response.getStatusCode());
             return response;
-        } catch (GatekeeperException e) {
-            if (e.code().httpStatus() >= 500) {
-                LOG.error("operation={} requestId={} status={} returnCode={} cause={}", operationId, request.requestId(),
-                        e.code().httpStatus(), e.code(), e.getCause() == null ? e.description() : e.getCause().toString());
-            } else {
-                LOG.info("operation={} requestId={} status={} returnCode={} reason=\"{}\"", operationId, request.requestId(),
-                        e.code().httpStatus(), e.code(), e.description());
-            }
-            return ApiResponse.error(e);
         } catch (RuntimeException e) {
-            LOG.error("operation={} requestId={} status=500 unexpected failure", operationId, request.requestId(), e);
+            return failure(operationId, request, e);
+        }
+    }
+
+    /** The same flow without authentication, for what anyone may read (the JWKS). */
+    public APIGatewayProxyResponseEvent handlePublic(String operationId, APIGatewayProxyRequestEvent event,
+                                                     PublicOperation operation) {
+        ApiRequest request = new ApiRequest(event);
+        try {
+            APIGatewayProxyResponseEvent response = operation.perform(request);
+            LOG.info("operation={} requestId={} status={}", operationId, request.requestId(), response.getStatusCode());
+            return response;
+        } catch (RuntimeException e) {
+            return failure(operationId, request, e);
+        }
+    }
+
+    /** The one place a failure becomes a response, logged once with the request id. */
+    private static APIGatewayProxyResponseEvent failure(String operationId, ApiRequest request, RuntimeException failure) {
+        if (!(failure instanceof GatekeeperException e)) {
+            LOG.error("operation={} requestId={} status=500 unexpected failure", operationId, request.requestId(), failure);
             return ApiResponse.error(ErrorCode.INTERNAL_ERROR, "Internal error", null);
         }
+        if (e.code().httpStatus() >= 500) {
+            LOG.error("operation={} requestId={} status={} returnCode={} cause={}", operationId, request.requestId(),
+                    e.code().httpStatus(), e.code(), e.getCause() == null ? e.description() : e.getCause().toString());
+        } else {
+            LOG.info("operation={} requestId={} status={} returnCode={} reason=\"{}\"", operationId, request.requestId(),
+                    e.code().httpStatus(), e.code(), e.description());
+        }
+        return ApiResponse.error(e);
     }
 
     private static void requireContentType(ApiRequest request, BodyKind bodyKind) {
@@ -68,14 +104,15 @@ public final class ApiEndpoint {
             return;
         }
         List<String> contentTypes = request.header("Content-Type");
-        if (contentTypes.size() != 1 || !isJson(contentTypes.get(0))) {
-            throw GatekeeperException.unsupportedMediaType("Content-Type must be application/json");
+        if (contentTypes.size() != 1 || !isMediaType(contentTypes.get(0), bodyKind.mediaType)) {
+            throw GatekeeperException.unsupportedMediaType("Content-Type must be " + bodyKind.mediaType);
         }
     }
 
-    private static boolean isJson(String contentType) {
+    /** The media type, with no parameter but an optional UTF-8 charset. */
+    private static boolean isMediaType(String contentType, String mediaType) {
         String[] parts = contentType.split(";");
-        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
             return false;
         }
         for (int i = 1; i < parts.length; i++) {

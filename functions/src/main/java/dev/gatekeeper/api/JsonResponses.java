@@ -4,13 +4,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.ErrorDetail;
+import dev.gatekeeper.core.token.AccessTokenClaims;
+import dev.gatekeeper.core.token.IntrospectedToken;
 import dev.gatekeeper.core.token.TokenRecord;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 
-/** Writes the Gatekeeper response bodies: {@code TokenResponse}, {@code TokensRevokeAllResponseEnvelope}, {@code ErrorResponse}. */
+/**
+ * Writes the response bodies: Gatekeeper's {@code TokenResponse}, {@code TokensRevokeAllResponseEnvelope} and
+ * {@code ErrorResponse}, and the RFC 7662 introspection response.
+ */
 public final class JsonResponses {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -75,6 +81,51 @@ public final class JsonResponses {
             json.writeNumberField("revokedTokensCount", revokedTokensCount);
             writeLinks(json, List.of());
             json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
+    /**
+     * An RFC 7662 introspection response: {@code {"active": false}} and nothing else for a token that is not
+     * active (the RFC forbids saying more), the standard members and our organisation claims for one that is.
+     * Times are in seconds since the epoch and {@code scope} is space-separated, as the RFC defines them; the other
+     * members carry the names the JWT carries.
+     */
+    public static String introspection(Optional<IntrospectedToken> introspected) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeBooleanField("active", introspected.isPresent());
+            if (introspected.isPresent()) {
+                AccessTokenClaims claims = introspected.get().claims();
+                TokenRecord token = introspected.get().record();
+                json.writeStringField("scope", String.join(" ", token.scopes()));
+                json.writeStringField("client_id", token.requestingOrganisation().value());
+                json.writeStringField("token_type", "Bearer");
+                json.writeNumberField("exp", claims.expiresAt().getEpochSecond());
+                json.writeNumberField("iat", claims.issuedAt().getEpochSecond());
+                json.writeStringField("sub", claims.organisation().value());
+                if (claims.audience().size() == 1) {
+                    json.writeStringField("aud", claims.audience().get(0)); // as a one-audience JWT carries it
+                } else {
+                    json.writeArrayFieldStart("aud");
+                    for (String audience : claims.audience()) {
+                        json.writeString(audience);
+                    }
+                    json.writeEndArray();
+                }
+                json.writeStringField("iss", claims.issuer());
+                json.writeStringField("jti", token.id().value());
+                json.writeStringField("org_id", token.requestedOrganisation().value());
+                json.writeStringField("originator_org_id", token.requestingOrganisation().value());
+                json.writeStringField("access_type", token.accessType().name());
+                json.writeStringField("requesting_access_type", token.requestingAccessType().name());
+                json.writeBooleanField("ip_filtering", token.ipFiltering());
+                json.writeBooleanField("mtls_filter", token.mtlsFilter());
+                if (token.applicationToken()) {
+                    json.writeBooleanField("application_token", true);
+                    json.writeStringField("resource_id", token.resourceId());
+                }
+            }
             json.writeEndObject();
         });
     }

@@ -1,11 +1,15 @@
 package dev.gatekeeper.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.gatekeeper.core.token.IntrospectedToken;
 import dev.gatekeeper.core.token.IssuedToken;
 import dev.gatekeeper.core.token.TokenRecord;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** The success responses of the token operations, with their Gatekeeper envelopes and links. */
+/** The success responses of the token operations: Gatekeeper envelopes and links, and the OAuth endpoints' answers. */
 public final class TokenResponses {
     private TokenResponses() {
     }
@@ -24,5 +28,26 @@ public final class TokenResponses {
 
     public static APIGatewayProxyResponseEvent revokedAll(String uri, long count) {
         return ApiResponse.json(200, JsonResponses.revokeAll(uri, count));
+    }
+
+    /** 200 with the RFC 7662 answer, active or not; never cached, as the answer changes on revocation. */
+    public static APIGatewayProxyResponseEvent introspected(Optional<IntrospectedToken> token) {
+        return ApiResponse.json(200, JsonResponses.introspection(token));
+    }
+
+    /**
+     * RFC 7009: 200 whatever happened to the token, so the answer says nothing about it. The RFC leaves the body
+     * empty; an empty JSON object keeps the {@code application/json} content type honest.
+     */
+    public static APIGatewayProxyResponseEvent oauthRevoked() {
+        return ApiResponse.json(200, "{}");
+    }
+
+    /**
+     * 200 with the public signing keys, cacheable by anyone for {@code maxAge}. See {@code JwksHandler} for why
+     * that is the key cache's age.
+     */
+    public static APIGatewayProxyResponseEvent jwks(JWKSet publicKeys, Duration maxAge) {
+        return ApiResponse.publicJson(200, publicKeys.toString(true), maxAge);
     }
 }

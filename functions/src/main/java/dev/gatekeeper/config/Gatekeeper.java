@@ -5,12 +5,15 @@ import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.api.ApiEndpoint;
+import dev.gatekeeper.core.auth.AccessAuthorizer;
 import dev.gatekeeper.core.auth.Authenticator;
 import dev.gatekeeper.core.keys.SigningKeySource;
 import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.organisation.CachingOrganisationDirectory;
 import dev.gatekeeper.core.organisation.OrganisationHierarchy;
 import dev.gatekeeper.core.token.JwtAccessTokenSigner;
 import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.TokenIntrospection;
 import dev.gatekeeper.core.token.TokenIssuer;
 import dev.gatekeeper.core.token.TokenRevocation;
 import dev.gatekeeper.core.token.TokenStore;
@@ -29,6 +32,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Gatekeeper {
     /** An unknown kid may reload the keys at most this often, whatever the traffic. */
     private static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How long the request authorizer trusts an organisation profile it read (allow-list, kind, scopes): an
+     * allow-list change reaches every authorizer container within this time. Revocation is never cached.
+     */
+    private static final Duration AUTHORIZER_ORGANISATION_CACHE = Duration.ofSeconds(30);
+    /** Profiles held per authorizer container; far more than the organisations active in 30 s of one container. */
+    private static final int AUTHORIZER_ORGANISATION_CACHE_ENTRIES = 1_000;
 
     private static volatile Gatekeeper shared;
 
@@ -36,9 +46,11 @@ public final class Gatekeeper {
     private final OrganisationHierarchy hierarchy;
     private final TokenIssuer issuer;
     private final TokenRevocation revocation;
+    private final TokenIntrospection introspection;
     private final JwtAccessTokenVerifier verifier;
     private final SigningKeys signingKeys;
     private final ApiEndpoint endpoint;
+    private final AccessAuthorizer authorizer;
 
     private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource, Clock clock,
                        Supplier<UUID> tokenIds) {
@@ -50,8 +62,11 @@ public final class Gatekeeper {
         this.verifier = new JwtAccessTokenVerifier(signingKeys, config.tokenSettings(), clock);
         JwtAccessTokenSigner signer = new JwtAccessTokenSigner(signingKeys, config.tokenSettings());
         this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds);
-        this.revocation = new TokenRevocation(tokenStore, clock);
+        this.revocation = new TokenRevocation(tokenStore, verifier, clock);
+        this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
         this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock));
+        this.authorizer = new AccessAuthorizer(apiKeys, new CachingOrganisationDirectory(organisations, clock,
+                AUTHORIZER_ORGANISATION_CACHE, AUTHORIZER_ORGANISATION_CACHE_ENTRIES), verifier, tokenStore, clock);
     }
 
     public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
@@ -96,6 +111,15 @@ public final class Gatekeeper {
 
     public TokenRevocation revocation() {
         return revocation;
+    }
+
+    public TokenIntrospection introspection() {
+        return introspection;
+    }
+
+    /** The request authorizer for other APIs, with its own short-lived cache of organisation profiles. */
+    public AccessAuthorizer authorizer() {
+        return authorizer;
     }
 
     public JwtAccessTokenVerifier verifier() {

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,34 @@ class JwtAccessTokenVerifierTest {
 
         assertThat(verifier.verify(newToken).tokenId().value()).isEqualTo("3fe40be4-8139-4bcc-a6fc-9fc6df927b31");
         assertThat(verifier.verify(oldToken)).isNotNull();
+    }
+
+    @Test
+    void anExpiredOrForeignTokenIsRefusedBeforeTheKeysAreEvenLoaded() throws Exception {
+        AtomicInteger loads = new AtomicInteger();
+        SigningKeys coldKeys = new SigningKeys(() -> {
+            loads.incrementAndGet();
+            return stored.get();
+        }, clock, Duration.ofMinutes(5), Duration.ZERO);
+        JwtAccessTokenVerifier coldVerifier = new JwtAccessTokenVerifier(coldKeys, SETTINGS, clock);
+        JWTClaimsSet expired = SignedJWT.parse(signer.sign(record(NOW.minusSeconds(60), NOW, TestKeys.FIRST.getKeyID())))
+                .getJWTClaimsSet();
+        SignedJWT unknownKid = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("unknown-kid").build(), expired);
+        unknownKid.sign(new RSASSASigner(TestKeys.SECOND));
+        var otherIssuer = new JwtAccessTokenSigner(keys, TokenSettings.gatekeeperDefaults("https://evil.test", List.of("gatekeeper")));
+
+        assertThat(coldVerifier.verifyOrExplain(unknownKid.serialize())).isEmpty();
+        assertThat(coldVerifier.verifyOrExplain(otherIssuer.sign(record(NOW.minusSeconds(5), NOW.plusSeconds(60), TestKeys.FIRST.getKeyID()))))
+                .isEmpty();
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void theVerifiedClaimsCarryTheIssuerAndEveryAudience() {
+        var twoAudiences = new JwtAccessTokenSigner(keys, TokenSettings.gatekeeperDefaults("https://issuer.test", List.of("gatekeeper", "payments")));
+        AccessTokenClaims claims = verifier.verify(twoAudiences.sign(record(NOW.minusSeconds(5), NOW.plusSeconds(60), TestKeys.FIRST.getKeyID())));
+        assertThat(claims.issuer()).isEqualTo("https://issuer.test");
+        assertThat(claims.audience()).containsExactly("gatekeeper", "payments");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.UUID;
  * keeps the last value of a repeated header), path parameters, and a request context with the source address.
  */
 public final class ApiEvents {
+    private final String method;
     private final String resource;
     private final String path;
     private final Map<String, String> pathParameters = new LinkedHashMap<>();
@@ -24,7 +25,8 @@ public final class ApiEvents {
     private String sourceIp = "127.0.0.1";
     private boolean base64;
 
-    private ApiEvents(String resource, String path) {
+    private ApiEvents(String method, String resource, String path) {
+        this.method = method;
         this.resource = resource;
         this.path = path;
         header("Host", "gatekeeper.test");
@@ -39,9 +41,14 @@ public final class ApiEvents {
             parameters.put(pathParameterPairs[i], pathParameterPairs[i + 1]);
             path = path.replace("{" + pathParameterPairs[i] + "}", pathParameterPairs[i + 1]);
         }
-        ApiEvents events = new ApiEvents(resource, path);
+        ApiEvents events = new ApiEvents("POST", resource, path);
         events.pathParameters.putAll(parameters);
         return events;
+    }
+
+    /** A GET of a resource without path parameters, such as {@code /.well-known/jwks.json}. */
+    public static ApiEvents get(String resource) {
+        return new ApiEvents("GET", resource, resource);
     }
 
     public static String basic(String apiKey) {
@@ -64,6 +71,12 @@ public final class ApiEvents {
     public ApiEvents json(String json) {
         this.body = json;
         return header("Content-Type", "application/json");
+    }
+
+    /** An OAuth form body, already encoded, declared as {@code application/x-www-form-urlencoded}. */
+    public ApiEvents form(String encoded) {
+        this.body = encoded;
+        return header("Content-Type", "application/x-www-form-urlencoded");
     }
 
     public ApiEvents body(String raw) {
@@ -90,7 +103,7 @@ public final class ApiEvents {
         return new APIGatewayProxyRequestEvent()
                 .withResource(resource)
                 .withPath(path)
-                .withHttpMethod("POST")
+                .withHttpMethod(method)
                 .withHeaders(single)
                 .withMultiValueHeaders(multi)
                 .withPathParameters(pathParameters.isEmpty() ? null : Map.copyOf(pathParameters))
@@ -99,7 +112,7 @@ public final class ApiEvents {
                 .withRequestContext(new ProxyRequestContext()
                         .withRequestId(UUID.randomUUID().toString())
                         .withResourcePath(resource)
-                        .withHttpMethod("POST")
+                        .withHttpMethod(method)
                         .withPath("/v1" + path)
                         .withStage("v1")
                         .withIdentity(new RequestIdentity().withSourceIp(sourceIp).withUserAgent("gatekeeper-tests")));

@@ -18,6 +18,8 @@ import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.handler.RequestOrganisationTokenHandler;
+import dev.gatekeeper.handler.RequestTokenHandler;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,6 +27,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A complete service for handler tests: its own table in DynamoDB Local, its own signing-key secret in moto, the
@@ -50,6 +53,8 @@ public final class GatekeeperFixture {
     public final DynamoDbOrganisationRegistry organisations;
     public final DynamoDbApiKeyRegistry apiKeys;
     public final Gatekeeper gatekeeper;
+    private final GatekeeperConfig config;
+    private final MotoServer moto;
     private final Deque<UUID> nextTokenIds = new ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,14 +65,23 @@ public final class GatekeeperFixture {
         this.secretArn = moto.createSigningKeySecret(keys);
         this.organisations = new DynamoDbOrganisationRegistry(dynamo.client(), tableName);
         this.apiKeys = new DynamoDbApiKeyRegistry(dynamo.client(), tableName);
-        GatekeeperConfig config = GatekeeperConfig.fromEnvironment(Map.of(
+        this.moto = moto;
+        this.config = GatekeeperConfig.fromEnvironment(Map.of(
                 GatekeeperConfig.TABLE_NAME, tableName,
                 GatekeeperConfig.SIGNING_KEY_SECRET_ARN, secretArn,
                 GatekeeperConfig.TOKEN_ISSUER, ISSUER,
                 GatekeeperConfig.TOKEN_AUDIENCE, AUDIENCE));
-        this.gatekeeper = Gatekeeper.create(config, dynamo.client(),
-                new SecretsManagerSigningKeySource(moto.secretsManager(), secretArn), clock, this::nextTokenId);
+        this.gatekeeper = gatekeeperWith(dynamo.client());
         seedDemoOrganisations();
+    }
+
+    /**
+     * Another container of the same service: same table, secret and clock, its own caches, and the DynamoDB client
+     * given (for example one that counts its requests).
+     */
+    public Gatekeeper gatekeeperWith(DynamoDbClient dynamoDb) {
+        return Gatekeeper.create(config, dynamoDb, new SecretsManagerSigningKeySource(moto.secretsManager(), secretArn),
+                clock, this::nextTokenId);
     }
 
     /** A fresh service with one signing key. */
@@ -112,6 +126,26 @@ public final class GatekeeperFixture {
         H instance = handler.apply(gatekeeper);
         APIGatewayProxyResponseEvent response = instance.handleRequest(event, new TestLambdaContext(instance.getClass().getSimpleName()));
         return new Response(response);
+    }
+
+    /** POST /tokens with an API key: a token of the key's own organisation (fails the test unless 201). */
+    public Response requestToken(String apiKey, String body) {
+        return created(invoke(RequestTokenHandler::new,
+                ApiEvents.post("/tokens").apiKey(apiKey).json(body).build()));
+    }
+
+    /** POST /organisations/{id}/tokens with a partner's API key (fails the test unless 201). */
+    public Response requestTokenFor(String partnerKey, String organisation, String body) {
+        return created(invoke(RequestOrganisationTokenHandler::new,
+                ApiEvents.post("/organisations/{encodedOrganisationId}/tokens", "encodedOrganisationId", organisation)
+                        .apiKey(partnerKey).json(body).build()));
+    }
+
+    private static Response created(Response response) {
+        if (response.status() != 201) {
+            throw new AssertionError("expected 201 but got " + response.status() + ": " + response.raw().getBody());
+        }
+        return response;
     }
 
     /** A proxy response with its body parsed. */

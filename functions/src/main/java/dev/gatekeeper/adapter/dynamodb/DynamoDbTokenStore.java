@@ -149,6 +149,19 @@ public final class DynamoDbTokenStore implements TokenStore {
         return guarded(() -> locate(organisation, id).map(this::effective));
     }
 
+    /**
+     * One consistent {@code BatchGetItem} (token, issued pointer, revocation generation) when {@code organisation}
+     * is the token's requested organisation, as it is for every bearer check. Unlike {@link #findForOrganisation}
+     * it never reads when a revoke-all happened: a token of an ended generation is simply not live.
+     */
+    @Override
+    public Optional<TokenRecord> findLive(OrganisationId organisation, TokenId id, Instant now) {
+        return guarded(() -> locate(organisation, id)
+                .filter(located -> number(located.item(), GENERATION) >= located.generation())
+                .map(located -> tokenRecord(located.item()))
+                .filter(record -> record.isLiveAt(now)));
+    }
+
     @Override
     public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
         Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());

@@ -35,6 +35,9 @@ public final class Authenticator {
     }
 
     public Caller authenticate(Credentials credentials, String sourceIp, Permission permission) {
+        if (credentials instanceof Credentials.Bearer && !permission.acceptsBearer()) {
+            throw GatekeeperException.unauthorized("This operation requires an API key");
+        }
         Caller caller = credentials instanceof Credentials.ApiKey key
                 ? withApiKey(key, sourceIp)
                 : withBearer((Credentials.Bearer) credentials, sourceIp);
@@ -60,9 +63,8 @@ public final class Authenticator {
 
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
         AccessTokenClaims claims = verifier.verify(bearer.token());
-        TokenRecord record = tokens.findForOrganisation(claims.organisation(), claims.tokenId())
+        TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
                 .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
-                .filter(stored -> stored.isLiveAt(clock.instant()))
                 .orElseThrow(() -> GatekeeperException.unauthorized("Invalid token"));
         Organisation organisation = organisations.find(record.requestedOrganisation()).orElseThrow(Authenticator::invalidCredentials);
         if (claims.ipFiltering()) {

@@ -17,7 +17,13 @@ public enum Permission {
     /** A merchant's application token for itself. */
     OWN_APPLICATION_TOKENS(EnumSet.of(AccessType.CR), List.of("application_tokens")),
     /** A partner's application token for an organisation below it. */
-    PARTNER_APPLICATION_TOKENS(EnumSet.of(AccessType.BN, AccessType.BG), List.of("application_tokens"));
+    PARTNER_APPLICATION_TOKENS(EnumSet.of(AccessType.BN, AccessType.BG), List.of("application_tokens")),
+    /**
+     * Ask about a token (RFC 7662) or revoke it the standard OAuth way (RFC 7009). Client authentication in those
+     * RFCs is the client's own credential, so only an API key is accepted: a bearer token cannot vouch for a
+     * question about tokens.
+     */
+    OAUTH_TOKEN_MANAGEMENT(EnumSet.allOf(AccessType.class), List.of());
 
     private final Set<AccessType> allowedKinds;
     private final List<String> bearerScopes;
@@ -33,5 +39,10 @@ public enum Permission {
 
     public List<String> bearerScopes() {
         return bearerScopes;
+    }
+
+    /** False for operations that take an API key only. */
+    public boolean acceptsBearer() {
+        return !bearerScopes.isEmpty();
     }
 }

@@ -1,5 +1,9 @@
 package dev.gatekeeper.core.keys;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,5 +54,21 @@ public final class SigningKeySet {
 
     public List<RSAKey> previous() {
         return ordered.subList(1, ordered.size());
+    }
+
+    /**
+     * What may be published (a JWKS): for every key, current first, only {@code kty}, {@code kid}, {@code use},
+     * {@code alg}, {@code n} and {@code e}. Built from the modulus and exponent alone rather than by stripping the
+     * private key, so no private member (nor any other stored attribute) can ever leak into it.
+     */
+    public JWKSet publicJwkSet() {
+        List<JWK> published = ordered.stream()
+                .<JWK>map(key -> new RSAKey.Builder(key.getModulus(), key.getPublicExponent())
+                        .keyID(key.getKeyID())
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(JWSAlgorithm.RS256)
+                        .build())
+                .toList();
+        return new JWKSet(published);
     }
 }

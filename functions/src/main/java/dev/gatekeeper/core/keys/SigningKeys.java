@@ -33,6 +33,11 @@ public final class SigningKeys {
         this.minRefreshInterval = minRefreshInterval;
     }
 
+    /** How long a loaded key set is used before it is reloaded: how late a rotation reaches this container. */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
     /** The key set, loaded on first use and reloaded once it is older than {@code maxAge}. */
     public SigningKeySet current() {
         SigningKeySet keys = cached;

@@ -24,14 +24,26 @@ public final class OrganisationHierarchy {
             return caller;
         }
         Organisation target = directory.find(targetId).orElseThrow(OrganisationHierarchy::notFound);
+        if (isAncestor(caller.id(), target)) {
+            return target;
+        }
+        throw notFound();
+    }
+
+    /** Whether {@code target} is the caller itself or lies below it; false for an unknown organisation. */
+    public boolean isWithin(Organisation caller, OrganisationId target) {
+        return target.equals(caller.id()) || directory.find(target).filter(found -> isAncestor(caller.id(), found)).isPresent();
+    }
+
+    private boolean isAncestor(OrganisationId candidate, Organisation target) {
         Optional<OrganisationId> ancestor = target.parent();
         for (int depth = 0; depth < MAX_DEPTH && ancestor.isPresent(); depth++) {
-            if (ancestor.get().equals(caller.id())) {
-                return target;
+            if (ancestor.get().equals(candidate)) {
+                return true;
             }
             ancestor = directory.find(ancestor.get()).flatMap(Organisation::parent);
         }
-        throw notFound();
+        return false;
     }
 
     private static GatekeeperException notFound() {

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Checks that a bearer token is one of ours and valid now: algorithm pinned to RS256 (so {@code none} and HS256
- * with the public key as secret are refused before any key is touched), a known {@code kid}, the signature,
- * issuer, audience, expiry and issue time. Revocation is checked afterwards against the token store.
+ * with the public key as secret are refused before any key is touched), issuer, audience, expiry and issue time,
+ * a known {@code kid} and the signature. Revocation is checked afterwards against the token store.
  * Every failure is the same 401, so a caller learns nothing about which check failed.
  */
 public final class JwtAccessTokenVerifier {
@@ -52,11 +52,17 @@ public final class JwtAccessTokenVerifier {
             if (!JwtAccessTokenSigner.ALGORITHM.equals(header.getAlgorithm()) || header.getCriticalParams() != null) {
                 return Optional.empty();
             }
+            // Claims first, signature second: an expired or foreign token is refused without touching the key
+            // cache, whose unknown-kid reload is a network call. Nothing here is trusted until the signature holds.
+            Optional<AccessTokenClaims> claims = claimsIfValid(jwt.getJWTClaimsSet());
+            if (claims.isEmpty()) {
+                return Optional.empty();
+            }
             Optional<RSAKey> key = keys.verificationKey(header.getKeyID());
             if (key.isEmpty() || !jwt.verify(verifierFor(key.get()))) {
                 return Optional.empty();
             }
-            return claimsIfValid(jwt.getJWTClaimsSet());
+            return claims;
         } catch (ParseException | JOSEException | IllegalArgumentException | ClassCastException e) {
             return Optional.empty();
         }
@@ -88,7 +94,7 @@ public final class JwtAccessTokenVerifier {
                 Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.IP_FILTERING)),
                 Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.MTLS_FILTER)),
                 Boolean.TRUE.equals(claims.getBooleanClaim(JwtClaimNames.APPLICATION_TOKEN)),
-                iat.toInstant(), exp.toInstant()));
+                iat.toInstant(), exp.toInstant(), claims.getIssuer(), audience));
     }
 
     private RSASSAVerifier verifierFor(RSAKey key) {

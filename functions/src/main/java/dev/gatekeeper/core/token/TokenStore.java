@@ -33,6 +33,15 @@ public interface TokenStore {
     Optional<TokenRecord> findForOrganisation(OrganisationId organisation, TokenId id);
 
     /**
+     * As {@link #findForOrganisation}, but only if the token is usable at {@code now}: neither revoked (on its own
+     * or by a revoke-all) nor expired. This is the check on every use of a token, so stores answer it with as few
+     * reads as they can: it never needs to know <em>when</em> a token was revoked.
+     */
+    default Optional<TokenRecord> findLive(OrganisationId organisation, TokenId id, Instant now) {
+        return findForOrganisation(organisation, id).filter(record -> record.isLiveAt(now));
+    }
+
+    /**
      * Revokes a token held in {@code organisation}'s partition (or requested by it). Idempotent: revoking an
      * already revoked token returns the timestamp of its first revocation. Empty if no such token is visible to
      * {@code organisation}.

@@ -1,0 +1,73 @@
+package dev.gatekeeper.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.GatekeeperFixture;
+import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.MotoServer;
+import dev.gatekeeper.testing.TestKeys;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class JwksHandlerTest {
+    private final GatekeeperFixture gk = GatekeeperFixture.withKeys(TestKeys.rotated());
+
+    private Response jwks() {
+        return gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
+    }
+
+    private static List<String> kids(Response response) {
+        return response.body().get("keys").findValuesAsText("kid");
+    }
+
+    @Test
+    void theCurrentAndPreviousKeysArePublishedWithoutCredentials() {
+        Response response = jwks();
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).isEqualTo("application/json");
+        assertThat(response.header("Cache-Control")).isEqualTo("public, max-age=300");
+        assertThat(kids(response)).containsExactly(TestKeys.SECOND.getKeyID(), TestKeys.FIRST.getKeyID());
+    }
+
+    @Test
+    void eachKeyHasExactlyThePublicMembersAVerifierNeeds() throws Exception {
+        Response response = jwks();
+
+        for (JsonNode key : response.body().get("keys")) {
+            Set<String> members = new TreeSet<>();
+            for (Iterator<String> names = key.fieldNames(); names.hasNext(); ) {
+                members.add(names.next());
+            }
+            assertThat(members).containsExactlyInAnyOrder("kty", "kid", "use", "alg", "n", "e");
+            assertThat(key.get("kty").asText()).isEqualTo("RSA");
+            assertThat(key.get("use").asText()).isEqualTo("sig");
+            assertThat(key.get("alg").asText()).isEqualTo("RS256");
+        }
+        JWKSet published = JWKSet.parse(response.raw().getBody());
+        assertThat(published.containsNonPublicKeys()).isFalse();
+        RSAKey first = (RSAKey) published.getKeyByKeyId(TestKeys.FIRST.getKeyID());
+        assertThat(first.toRSAPublicKey()).isEqualTo(TestKeys.FIRST.toRSAPublicKey());
+    }
+
+    @Test
+    void aKeyRemovedFromTheSecretDisappearsOnceTheKeyCacheRefreshes() {
+        assertThat(kids(jwks())).hasSize(2);
+        MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
+                .secretString(SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND))));
+
+        gk.clock.advance(Duration.ofSeconds(300));
+        assertThat(kids(jwks())).as("still within the cache age").hasSize(2);
+        gk.clock.advance(Duration.ofSeconds(1));
+        assertThat(kids(jwks())).containsExactly(TestKeys.SECOND.getKeyID());
+    }
+}

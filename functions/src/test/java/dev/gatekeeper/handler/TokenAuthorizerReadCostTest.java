@@ -1,0 +1,138 @@
+package dev.gatekeeper.handler;
+
+import static dev.gatekeeper.testing.GatekeeperFixture.FILTERED_MERCHANT_KEY;
+import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
+import static dev.gatekeeper.testing.GatekeeperFixture.PARTNER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatekeeper.api.AuthorizerEndpoint;
+import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.AuthorizerEvents;
+import dev.gatekeeper.testing.ForgedToken;
+import dev.gatekeeper.testing.GatekeeperFixture;
+import dev.gatekeeper.testing.LocalDynamoDb;
+import dev.gatekeeper.testing.TestLambdaContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The authorizer runs on every request of another API, so its DynamoDB reads are counted: the requests a real SDK
+ * client sends to DynamoDB Local, seen by an interceptor on the client the authorizer's container is built with.
+ */
+class TokenAuthorizerReadCostTest {
+    private final GatekeeperFixture gk = GatekeeperFixture.create();
+    private final List<String> dynamoDbCalls = new CopyOnWriteArrayList<>();
+    private TokenAuthorizerHandler authorizer;
+
+    /** Records each operation the client sends (once per HTTP attempt, so a retry would count too). */
+    private final class CountingInterceptor implements ExecutionInterceptor {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            dynamoDbCalls.add(context.request().getClass().getSimpleName());
+        }
+    }
+
+    @BeforeEach
+    void aContainerWithACountingDynamoDbClient() {
+        DynamoDbClient counting = DynamoDbClient.builder()
+                .endpointOverride(LocalDynamoDb.shared().endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(config -> config.addExecutionInterceptor(new CountingInterceptor()))
+                .build();
+        authorizer = new TokenAuthorizerHandler(gk.gatekeeperWith(counting));
+    }
+
+    private List<String> callsFor(AuthorizerEvents event) {
+        dynamoDbCalls.clear();
+        try {
+            authorizer.handleRequest(event.build(), new TestLambdaContext("TokenAuthorizerFunction"));
+        } catch (AuthorizerEndpoint.Unauthorized expected) {
+            // the count is what matters here
+        }
+        return List.copyOf(dynamoDbCalls);
+    }
+
+    /** Warms the container: signing keys loaded, organisation profiles cached. */
+    private void warm(String token) {
+        authorizer.handleRequest(AuthorizerEvents.request().bearer(token).build(), new TestLambdaContext("warm-up"));
+    }
+
+    @Test
+    void aValidTokenCostsOneBatchReadOnAWarmContainer() {
+        String token = gk.requestToken(MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        warm(token);
+
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
+    }
+
+    @Test
+    void aPartnerRequestedTokenCostsOneBatchReadToo() {
+        String token = gk.requestTokenFor(PARTNER_KEY, "merchant01", "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        warm(token);
+
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
+    }
+
+    @Test
+    void anIpFilteredTokenReadsTheAllowListOncePerCacheLifetime() {
+        String token = gk.requestToken(FILTERED_MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        warm(token);
+
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token).from("203.0.113.9"))).containsExactly("BatchGetItemRequest");
+        gk.clock.advance(Duration.ofSeconds(31));
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token)))
+                .containsExactlyInAnyOrder("BatchGetItemRequest", "GetItemRequest");
+    }
+
+    @Test
+    void aTokenRevokedByRevokeAllIsRefusedWithOneBatchRead() {
+        String token = gk.requestToken(MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        warm(token);
+        gk.invoke(RevokeAllTokensHandler::new, ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build());
+
+        assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer(token).build(),
+                new TestLambdaContext("t"))).isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
+    }
+
+    @Test
+    void anApiKeyCostsOneReadOnAWarmContainer() {
+        authorizer.handleRequest(AuthorizerEvents.request().apiKey(MERCHANT_KEY).build(), new TestLambdaContext("warm-up"));
+
+        assertThat(callsFor(AuthorizerEvents.request().apiKey(MERCHANT_KEY))).containsExactly("GetItemRequest");
+    }
+
+    @Test
+    void anExpiredTokenCostsNoReadEvenOnAColdContainer() {
+        String token = gk.requestToken(MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        gk.clock.advance(Duration.ofSeconds(601));
+
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ForgedToken.class)
+    void aBadlySignedOrForeignTokenCostsNoRead(ForgedToken forgery) {
+        String valid = gk.requestToken(MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
+        warm(valid);
+
+        assertThat(callsFor(AuthorizerEvents.request().bearer(forgery.from(valid, gk.clock.instant())))).isEmpty();
+    }
+}
