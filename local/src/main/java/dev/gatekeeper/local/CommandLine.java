@@ -1,0 +1,244 @@
+package dev.gatekeeper.local;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The runner's command line: {@code [serve] [options]}, {@code invoke FUNCTION -e EVENT [options]}, {@code help}. */
+final class CommandLine {
+    static final Path DEFAULT_DATA_DIRECTORY = Path.of(".gatekeeper");
+    static final int DEFAULT_PORT = 3000;
+
+    static final String USAGE = """
+            Usage: scripts/run [serve] [options]
+                   scripts/run invoke FUNCTION -e EVENT.json [options]
+                   scripts/run help [serve | invoke]
+
+            Runs the functions of template.yaml on this machine, with DynamoDB Local embedded: no AWS account,
+            no Docker. Paths are relative to the working directory (scripts/run works from the repository root).
+
+            Commands:
+              serve    serve every function's API event on http://127.0.0.1:3000 (the default command)
+              invoke   run one function once with an event and print its response, like `sam local invoke`
+
+            Run `scripts/run help serve` or `scripts/run help invoke` for their options.
+            """;
+
+    private static final String STORAGE_OPTIONS = """
+              --data-dir DIR      keep tables and the signing key in DIR (default .gatekeeper); kept between runs
+              --in-memory         keep nothing: a fresh, empty store that goes when the runner stops
+              --seed FILE         load organisations and API keys from FILE first (format: events/seed.json);
+                                  organisations already stored are left as they are
+              --aws-endpoint URL  use an AWS emulator (moto server, LocalStack) at URL for DynamoDB and Secrets
+                                  Manager instead; tables and the signing key secret are created there if missing
+              --env-vars FILE     set the functions' environment variables from FILE, in sam local's format:
+                                  {"Parameters": {...}} for every function, {"FunctionId": {...}} for one
+              --template FILE     the SAM template (default template.yaml)
+              -h, --help          show this help
+            """;
+
+    static final String SERVE_HELP = """
+            Usage: scripts/run [serve] [options]
+
+            Serves every function of template.yaml that has an Api event, on 127.0.0.1, as API Gateway would:
+            same routes and path parameters, the proxy event the function receives, its response as the HTTP
+            response. URLs work with and without the stage prefix (/tokens and /v1/tokens). One line is logged
+            per request; Ctrl-C stops the runner and keeps the data.
+
+            Without --seed, an empty store gets demo organisations (a partner group, a partner, two merchants)
+            with new API keys, printed once and written to DIR/demo-credentials.json.
+
+            Options:
+              --port N            listen on 127.0.0.1:N (default 3000; 0 picks a free port)
+            """ + STORAGE_OPTIONS;
+
+    static final String INVOKE_HELP = """
+            Usage: scripts/run invoke FUNCTION -e EVENT.json [options]
+
+            Runs the function with logical id FUNCTION once, in this process, with the event in EVENT.json (read
+            as the type its handler declares, as Lambda reads it), and prints the response as JSON on stdout; the
+            logs go to stderr. A function that throws prints Lambda's error payload and exits with status 1.
+            Events for the API functions are in events/; they need the organisations of events/seed.json:
+
+              scripts/run invoke RequestTokenFunction -e events/request-token.json --seed events/seed.json
+
+            Options:
+              -e, --event FILE    the event (required; - reads it from stdin)
+            """ + STORAGE_OPTIONS;
+
+    private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--data-dir", "--seed", "--aws-endpoint",
+            "--env-vars", "--template", "--event", "-e");
+
+    sealed interface Command permits Help, Serve, Invoke {
+    }
+
+    record Help(String text) implements Command {
+    }
+
+    /** @param dataDirectory empty for {@code --in-memory} */
+    record Storage(Path template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint, Optional<Path> envVars,
+                   Optional<Path> seed) {
+    }
+
+    record Serve(Storage storage, int port) implements Command {
+    }
+
+    record Invoke(Storage storage, String functionId, String event) implements Command {
+    }
+
+    private CommandLine() {
+    }
+
+    static Command parse(List<String> args) {
+        if (args.isEmpty()) {
+            return serve(List.of());
+        }
+        String first = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        return switch (first) {
+            case "serve" -> serve(rest);
+            case "invoke" -> invoke(rest);
+            case "help", "-h", "--help" -> help(rest);
+            default -> {
+                if (first.startsWith("-")) {
+                    yield serve(args);
+                }
+                throw new UsageException("unknown command \"" + first + "\"; the commands are serve, invoke and help");
+            }
+        };
+    }
+
+    private static Command help(List<String> topic) {
+        if (topic.isEmpty()) {
+            return new Help(USAGE);
+        }
+        return switch (topic.get(0)) {
+            case "serve" -> new Help(SERVE_HELP);
+            case "invoke" -> new Help(INVOKE_HELP);
+            default -> throw new UsageException("no help on \"" + topic.get(0) + "\"; try help serve or help invoke");
+        };
+    }
+
+    private static Command serve(List<String> args) {
+        Options options = Options.parse(args, "serve");
+        if (options.help) {
+            return new Help(SERVE_HELP);
+        }
+        if (!options.positional.isEmpty()) {
+            throw new UsageException("serve takes no arguments, only options (found \"" + options.positional.get(0) + "\")");
+        }
+        if (options.event != null) {
+            throw new UsageException("--event is an option of invoke, not of serve");
+        }
+        return new Serve(options.storage(), options.port == null ? DEFAULT_PORT : options.port);
+    }
+
+    private static Command invoke(List<String> args) {
+        Options options = Options.parse(args, "invoke");
+        if (options.help) {
+            return new Help(INVOKE_HELP);
+        }
+        if (options.port != null) {
+            throw new UsageException("--port is an option of serve, not of invoke");
+        }
+        if (options.positional.size() != 1) {
+            throw new UsageException("invoke needs exactly one FUNCTION (a logical id from the template), found "
+                    + (options.positional.isEmpty() ? "none" : String.join(" ", options.positional)));
+        }
+        if (options.event == null) {
+            throw new UsageException("invoke needs an event: -e EVENT.json (or -e - for stdin)");
+        }
+        return new Invoke(options.storage(), options.positional.get(0), options.event);
+    }
+
+    /** Options common to both commands, checked for syntax only; files are read later. */
+    private static final class Options {
+        boolean help;
+        boolean inMemory;
+        Integer port;
+        Path dataDirectory;
+        Path seed;
+        URI awsEndpoint;
+        Path envVars;
+        Path template = Path.of("template.yaml");
+        String event;
+        final List<String> positional = new ArrayList<>();
+
+        static Options parse(List<String> args, String command) {
+            Options options = new Options();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (!arg.startsWith("-") || arg.equals("-")) {
+                    options.positional.add(arg);
+                    continue;
+                }
+                String name = arg;
+                String value = null;
+                int equals = arg.indexOf('=');
+                if (arg.startsWith("--") && equals > 0) {
+                    name = arg.substring(0, equals);
+                    value = arg.substring(equals + 1);
+                }
+                if (VALUE_OPTIONS.contains(name) && value == null) {
+                    if (i + 1 >= args.size()) {
+                        throw new UsageException(name + " needs a value");
+                    }
+                    value = args.get(++i);
+                }
+                switch (name) {
+                    case "-h", "--help" -> options.help = true;
+                    case "--in-memory" -> options.inMemory = true;
+                    case "--port" -> options.port = port(value);
+                    case "--data-dir" -> options.dataDirectory = Path.of(value);
+                    case "--seed" -> options.seed = Path.of(value);
+                    case "--aws-endpoint" -> options.awsEndpoint = endpoint(value);
+                    case "--env-vars" -> options.envVars = Path.of(value);
+                    case "--template" -> options.template = Path.of(value);
+                    case "-e", "--event" -> options.event = value;
+                    default -> throw new UsageException("unknown option " + name + " for " + command
+                            + " (see scripts/run help " + command + ")");
+                }
+                if (!VALUE_OPTIONS.contains(name) && value != null) {
+                    throw new UsageException(name + " takes no value");
+                }
+            }
+            if (options.inMemory && options.dataDirectory != null) {
+                throw new UsageException("--in-memory and --data-dir exclude each other");
+            }
+            return options;
+        }
+
+        Storage storage() {
+            return new Storage(template,
+                    inMemory ? Optional.empty() : Optional.of(dataDirectory == null ? DEFAULT_DATA_DIRECTORY : dataDirectory),
+                    Optional.ofNullable(awsEndpoint), Optional.ofNullable(envVars), Optional.ofNullable(seed));
+        }
+
+        private static int port(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException("--port must be a number from 0 to 65535, not \"" + value + "\"");
+        }
+
+        private static URI endpoint(String value) {
+            try {
+                URI uri = URI.create(value);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw new UsageException("--aws-endpoint must be a URL such as http://127.0.0.1:4566, not \"" + value + "\"");
+        }
+    }
+}

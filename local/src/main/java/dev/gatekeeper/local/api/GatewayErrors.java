@@ -1,0 +1,72 @@
+package dev.gatekeeper.local.api;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.gatekeeper.api.JsonResponses;
+import dev.gatekeeper.core.error.ErrorCode;
+import dev.gatekeeper.local.template.GatewayResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The answers API Gateway gives by itself, before or instead of a function: rendered from the template's
+ * {@code GatewayResponses} (the specific type, else {@code DEFAULT_4XX} / {@code DEFAULT_5XX}), so a change there
+ * shows locally too, else as the service's own {@code ErrorResponse}.
+ */
+final class GatewayErrors {
+    /** A reply the gateway makes: status, JSON body and, when API Gateway sends one, its error type header. */
+    record Reply(int status, String body, Optional<String> errorType, Map<String, String> headers) {
+    }
+
+    private final Map<String, GatewayResponse> configured;
+
+    GatewayErrors(Map<String, GatewayResponse> configured) {
+        this.configured = Map.copyOf(configured);
+    }
+
+    /** No resource for the path: API Gateway's {@code MISSING_AUTHENTICATION_TOKEN}, 403 unless configured. */
+    Reply noSuchResource() {
+        return render("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token",
+                "MissingAuthenticationTokenException", ErrorCode.NOT_FOUND, 404, "No such resource or method");
+    }
+
+    /**
+     * The resource exists without this method. Deployed, API Gateway answers it as a missing resource; locally it
+     * is 405, which tells a developer what is wrong, with the methods the resource has.
+     */
+    Reply methodNotAllowed(String resource, List<String> allowed) {
+        return new Reply(405, JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
+                resource + " accepts " + String.join(", ", allowed), List.of()), Optional.empty(),
+                Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    /** A body over API Gateway's 10 MB payload limit. */
+    Reply requestTooLarge() {
+        return render("REQUEST_TOO_LARGE", 413, "Request Too Long", null,
+                ErrorCode.BAD_REQUEST, 413, "The request is too large");
+    }
+
+    /** The function threw, timed out, or returned something that is not a proxy response: 502. */
+    Reply badLambdaResponse() {
+        return render("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException",
+                ErrorCode.INTERNAL_ERROR, 502, "Internal server error");
+    }
+
+    private Reply render(String type, int defaultStatus, String message, String errorType,
+                         ErrorCode fallbackCode, int fallbackStatus, String fallbackDescription) {
+        Optional<GatewayResponse> specific = Optional.ofNullable(configured.get(type));
+        Optional<GatewayResponse> response = specific.or(() ->
+                Optional.ofNullable(configured.get(defaultStatus >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX")));
+        Optional<String> template = response.map(r -> r.responseTemplates().get("application/json"));
+        if (template.isEmpty()) {
+            return new Reply(fallbackStatus, JsonResponses.error(fallbackCode, fallbackDescription, List.of()),
+                    Optional.ofNullable(errorType), Map.of());
+        }
+        int status = specific.flatMap(GatewayResponse::statusCode).orElse(defaultStatus);
+        String quoted = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"";
+        String body = template.get()
+                .replace("$context.error.messageString", quoted)
+                .replace("$context.error.message", message);
+        return new Reply(status, body, Optional.ofNullable(errorType), Map.of());
+    }
+}

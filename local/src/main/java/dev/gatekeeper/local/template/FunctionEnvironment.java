@@ -1,0 +1,43 @@
+package dev.gatekeeper.local.template;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A function's environment as the template declares it: Globals merged with the function's own variables,
+ * intrinsics evaluated. A variable whose value is {@code AWS::NoValue} is declared but absent, as in Lambda; it
+ * can still be set by an {@code --env-vars} file, which (as in {@code sam local}) only sets declared variables.
+ */
+public final class FunctionEnvironment {
+    private final Map<String, String> variables;
+    private final Set<String> declared;
+    private final Map<String, String> references;
+
+    FunctionEnvironment(Map<String, String> variables, Set<String> declared, Map<String, String> references) {
+        this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        this.declared = Collections.unmodifiableSet(new LinkedHashSet<>(declared));
+        this.references = Map.copyOf(references);
+    }
+
+    /** The variables the function starts with, in template order. */
+    public Map<String, String> variables() {
+        return variables;
+    }
+
+    public boolean declares(String name) {
+        return declared.contains(name);
+    }
+
+    public Set<String> declaredNames() {
+        return declared;
+    }
+
+    /** The logical id of the resource whose name this variable holds, when its value is a plain {@code !Ref}. */
+    public Optional<String> referencedResource(String variable) {
+        return Optional.ofNullable(references.get(variable));
+    }
+}

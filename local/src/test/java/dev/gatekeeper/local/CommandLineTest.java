@@ -1,0 +1,99 @@
+package dev.gatekeeper.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The runner's commands, options and exit statuses, as a shell sees them. */
+class CommandLineTest {
+    private final Console console = new Console();
+
+    private int run(String... args) {
+        return console.runner().run(args);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(console.out()).contains("serve").contains("invoke");
+    }
+
+    @Test
+    void eachCommandHasItsOwnHelp() {
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(run("invoke", "-h")).isZero();
+        assertThat(run("help", "invoke")).isZero();
+
+        assertThat(console.out()).contains("--port N").contains("-e, --event FILE").contains("--seed FILE");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageErrorNamingIt() {
+        assertThat(run("serve", "--prot", "3000")).isEqualTo(2);
+        assertThat(console.err()).contains("unknown option --prot");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertThat(run("start")).isEqualTo(2);
+        assertThat(console.err()).contains("unknown command \"start\"");
+    }
+
+    @Test
+    void aMissingOrMalformedValueIsAUsageError() {
+        assertThat(run("--port")).isEqualTo(2);
+        assertThat(run("--port", "eighty")).isEqualTo(2);
+        assertThat(run("--aws-endpoint", "localhost:4566")).isEqualTo(2);
+        assertThat(console.err()).contains("--port needs a value").contains("--port must be a number")
+                .contains("--aws-endpoint must be a URL");
+    }
+
+    @Test
+    void inMemoryAndADataDirectoryExcludeEachOther() {
+        assertThat(run("--in-memory", "--data-dir", "x")).isEqualTo(2);
+        assertThat(console.err()).contains("--in-memory and --data-dir exclude each other");
+    }
+
+    @Test
+    void invokeNeedsAFunctionAndAnEvent() {
+        assertThat(run("invoke", "-e", "events/jwks.json")).isEqualTo(2);
+        assertThat(run("invoke", "JwksFunction")).isEqualTo(2);
+        assertThat(run("invoke", "JwksFunction", "-e", "x.json", "--port", "1")).isEqualTo(2);
+        assertThat(console.err()).contains("exactly one FUNCTION").contains("needs an event")
+                .contains("--port is an option of serve");
+    }
+
+    @Test
+    void invokingAFunctionTheTemplateDoesNotHaveFailsListingItsFunctions() {
+        int status = run("invoke", "NoSuchFunction", "-e", Repository.event("jwks.json").toString(), "--in-memory",
+                "--template", Repository.template().toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(console.err()).contains("no function NoSuchFunction").contains("RequestTokenFunction");
+        assertThat(console.out()).isEmpty();
+    }
+
+    @Test
+    void anEventThatIsNotJsonIsAUsageError() {
+        int status = run("invoke", "JwksFunction", "-e", Repository.event("README.md").toString(), "--in-memory",
+                "--template", Repository.template().toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(console.err()).contains("is not valid JSON");
+    }
+
+    @Test
+    void aMissingTemplateIsAnErrorThatSaysWhereToRunFrom() {
+        assertThat(run("--in-memory", "--template", "no/such/template.yaml")).isEqualTo(1);
+        assertThat(console.err()).contains("No template at no/such/template.yaml");
+    }
+
+    @Test
+    void aBadSeedFileIsRefusedBeforeAnythingStarts() {
+        int status = run("--in-memory", "--seed", Repository.event("jwks.json").toString(),
+                "--template", Repository.template().toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(console.err()).contains("cannot be loaded").doesNotContain("Created table");
+    }
+}

@@ -1,0 +1,139 @@
+package dev.gatekeeper.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.local.Http.Reply;
+import dev.gatekeeper.local.seed.Seed;
+import dev.gatekeeper.local.seed.SeedFile;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the runner keeps in its data directory, across stops and starts, and for whom. */
+class DataDirectoryTest {
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    @TempDir
+    Path data;
+
+    @Test
+    void tokensKeysAndTheSigningKeySurviveARestartWithTheSameDataDirectory() {
+        Console console = new Console();
+        Reply issued;
+        try (LocalApi first = serve(console, "--seed", Repository.seed().toString())) {
+            issued = new Http(first.baseUri()).postJson("/tokens", LocalApiTest.MERCHANT_KEY, "{\"scopes\": [\"admin\"]}");
+            assertThat(issued.status()).isEqualTo(201);
+        }
+        assertThat(console.err()).contains("Stopped; the data stays in " + data);
+
+        try (LocalApi second = serve(console)) {
+            Http http = new Http(second.baseUri());
+            Reply withToken = http.send(http.request("/tokens").header("Authorization", "Bearer " + issued.accessToken())
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"admin\"]}")));
+            Reply revoked = http.post("/tokens/" + issued.tokenId() + "/revoke", LocalApiTest.MERCHANT_KEY);
+            Reply withKey = http.postJson("/tokens", LocalApiTest.MERCHANT_KEY, "{\"scopes\": [\"admin\"]}");
+
+            assertThat(withToken.status()).as("the token verifies with the kept signing key").isEqualTo(201);
+            assertThat(revoked.status()).isEqualTo(200);
+            assertThat(revoked.data().get("status").asText()).isEqualTo("REVOKED");
+            assertThat(withKey.status()).isEqualTo(201);
+        }
+        assertThat(console.out()).as("a data directory with organisations gets no demo").isEmpty();
+    }
+
+    @Test
+    void anEmptyDataDirectoryGetsDemoOrganisationsWhoseNewKeysAreShownOnce() throws IOException {
+        Console console = new Console();
+        Seed demo;
+        try (LocalApi api = serve(console)) {
+            Path credentials = data.resolve("demo-credentials.json");
+            demo = SeedFile.read(credentials);
+            assertThat(demo.organisations()).extracting(entry -> entry.organisation().id().value())
+                    .containsExactly("pgroup0001", "partner001", "merchant01", "merchant02");
+            String merchantKey = demo.organisations().get(2).apiKeys().get(0);
+            assertThat(merchantKey).startsWith("gk_").isNotEqualTo(LocalApiTest.MERCHANT_KEY);
+            assertThat(console.out()).contains(merchantKey).contains(credentials.toString());
+            if (POSIX) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
+            }
+
+            Reply issued = new Http(api.baseUri()).postJson("/organisations/merchant01/tokens",
+                    demo.organisations().get(1).apiKeys().get(0), "{\"scopes\": [\"openbanking_pisp\"]}");
+            assertThat(issued.status()).isEqualTo(201);
+        }
+        Console restart = new Console();
+        serve(restart).close();
+
+        assertThat(restart.out()).isEmpty();
+        assertThat(SeedFile.read(data.resolve("demo-credentials.json"))).isEqualTo(demo);
+    }
+
+    @Test
+    void theSigningKeyIsGeneratedOnceAndReadableOnlyByItsOwner() throws IOException {
+        Path keys = data.resolve("signing-keys.json");
+        serve(new Console()).close();
+        String generated = Files.readString(keys);
+
+        serve(new Console()).close();
+
+        assertThat(Files.readString(keys)).isEqualTo(generated);
+        if (POSIX) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void aSecondRunnerCannotUseADataDirectoryInUse() {
+        try (LocalApi first = serve(new Console())) {
+            Console second = new Console();
+            assertThat(first.port()).isPositive();
+
+            int status = second.runner().run("invoke", "JwksFunction", "-e", Repository.event("jwks.json").toString(),
+                    "--data-dir", data.toString(), "--template", Repository.template().toString());
+
+            assertThat(status).isEqualTo(1);
+            assertThat(second.err()).contains("in use by another runner");
+        }
+    }
+
+    @Test
+    void aSeedThatCannotBeLoadedWholeLoadsNothing() throws IOException {
+        Path seed = data.resolveSibling(data.getFileName() + "-seed.json");
+        Files.writeString(seed, """
+                {"organisations": [
+                  {"id": "merchant07", "accessType": "CR", "apiKeys": ["gk_a_perfectly_good_key_000000000"]},
+                  {"id": "merchant08", "accessType": "CR", "parentId": "nosuchorg1"}
+                ]}""");
+        Console console = new Console();
+
+        int status = console.runner().run("invoke", "RequestTokenFunction", "-e",
+                Repository.event("request-token.json").toString(), "--data-dir", data.toString(),
+                "--seed", seed.toString(), "--template", Repository.template().toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(console.err()).contains("merchant08: parent nosuchorg1 is neither in the seed nor stored");
+        try (LocalApi api = serve(new Console())) {
+            Reply reply = new Http(api.baseUri()).postJson("/tokens", "gk_a_perfectly_good_key_000000000",
+                    "{\"scopes\": [\"admin\"]}");
+            assertThat(reply.status()).as("merchant07 was not stored").isEqualTo(401);
+        }
+    }
+
+    private LocalApi serve(Console console, String... more) {
+        String[] args = new String[6 + more.length];
+        args[0] = "--port";
+        args[1] = "0";
+        args[2] = "--data-dir";
+        args[3] = data.toString();
+        args[4] = "--template";
+        args[5] = Repository.template().toString();
+        System.arraycopy(more, 0, args, 6, more.length);
+        return console.runner().serve(args);
+    }
+}
