@@ -1,6 +1,7 @@
 package dev.gatekeeper.admin;
 
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
+import dev.gatekeeper.observability.LogOutput;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -45,6 +46,9 @@ public final class GatekeeperAdmin {
     }
 
     public static void main(String[] args) {
+        // The functions' code logs JSON lines to stdout, as Lambda wants; here stdout is what a command prints
+        // (a new API key, say), so any log line goes to stderr.
+        LogOutput.redirectTo(System.err);
         System.exit(run(System.out, System.err, args));
     }
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.api;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
@@ -8,6 +9,9 @@ import dev.gatekeeper.core.auth.Caller;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.observability.EmfMetrics;
+import dev.gatekeeper.observability.RequestMetrics;
+import dev.gatekeeper.observability.RequestTelemetry;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -15,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flow every API operation shares: authenticate (401/403), check the content type (415), run the operation,
- * and turn any failure into an {@code ErrorResponse}, logged once with the request id. Nothing about the failure's
- * internals reaches the caller.
+ * and turn any failure into an {@code ErrorResponse}. Each request logs one line with its outcome and publishes one
+ * line of metrics. Nothing about a failure's internals reaches the caller.
  */
 public final class ApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
@@ -35,10 +39,10 @@ public final class ApiEndpoint {
         }
     }
 
-    /** An operation's work once its caller is known. */
+    /** An operation's work once its caller is known; it counts what it did in {@code metrics}. */
     @FunctionalInterface
     public interface Operation {
-        APIGatewayProxyResponseEvent perform(ApiRequest request, Caller caller);
+        APIGatewayProxyResponseEvent perform(ApiRequest request, Caller caller, RequestMetrics metrics);
     }
 
     /** A public operation's work: no credentials, no body. */
@@ -48,52 +52,74 @@ public final class ApiEndpoint {
     }
 
     private final Authenticator authenticator;
+    private final EmfMetrics metrics;
 
-    public ApiEndpoint(Authenticator authenticator) {
+    public ApiEndpoint(Authenticator authenticator, EmfMetrics metrics) {
         this.authenticator = authenticator;
+        this.metrics = metrics;
     }
 
-    public APIGatewayProxyResponseEvent handle(String operationId, APIGatewayProxyRequestEvent event,
+    /**
+     * Runs one request of {@code operationId}: every line it logs carries the request id, the function and the
+     * operation, the last one its outcome; its metrics go out as one EMF line when it ends.
+     *
+     * @param context the Lambda context (function name, invocation id); null where there is none
+     */
+    public APIGatewayProxyResponseEvent handle(String operationId, APIGatewayProxyRequestEvent event, Context context,
                                                Permission permission, BodyKind bodyKind, Operation operation) {
         ApiRequest request = new ApiRequest(event);
-        try {
-            Caller caller = authenticator.authenticate(
-                    AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
-            requireContentType(request, bodyKind);
-            APIGatewayProxyResponseEvent response = operation.perform(request, caller);
-            LOG.info("operation={} requestId={} organisation={} status={}", operationId, request.requestId(),
-                    caller.organisation().id(), response.getStatusCode());
-            return response;
-        } catch (RuntimeException e) {
-            return failure(operationId, request, e);
+        try (RequestTelemetry telemetry = RequestTelemetry.start(metrics, operationId, request.requestId(), context)) {
+            try {
+                Caller caller = authenticator.authenticate(
+                        AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
+                telemetry.organisation(caller.organisation().id().value());
+                requireContentType(request, bodyKind);
+                return succeeded(operationId, operation.perform(request, caller, telemetry.metrics()), telemetry);
+            } catch (RuntimeException e) {
+                return failure(operationId, e, telemetry);
+            }
         }
     }
 
     /** The same flow without authentication, for what anyone may read (the JWKS). */
     public APIGatewayProxyResponseEvent handlePublic(String operationId, APIGatewayProxyRequestEvent event,
-                                                     PublicOperation operation) {
+                                                     Context context, PublicOperation operation) {
         ApiRequest request = new ApiRequest(event);
-        try {
-            APIGatewayProxyResponseEvent response = operation.perform(request);
-            LOG.info("operation={} requestId={} status={}", operationId, request.requestId(), response.getStatusCode());
-            return response;
-        } catch (RuntimeException e) {
-            return failure(operationId, request, e);
+        try (RequestTelemetry telemetry = RequestTelemetry.start(metrics, operationId, request.requestId(), context)) {
+            try {
+                return succeeded(operationId, operation.perform(request), telemetry);
+            } catch (RuntimeException e) {
+                return failure(operationId, e, telemetry);
+            }
         }
     }
 
-    /** The one place a failure becomes a response, logged once with the request id. */
-    private static APIGatewayProxyResponseEvent failure(String operationId, ApiRequest request, RuntimeException failure) {
+    private static APIGatewayProxyResponseEvent succeeded(String operationId, APIGatewayProxyResponseEvent response,
+                                                          RequestTelemetry telemetry) {
+        telemetry.outcome(String.valueOf(response.getStatusCode()));
+        LOG.info("{} answered {}", operationId, response.getStatusCode());
+        return response;
+    }
+
+    /**
+     * The one place a failure becomes a response, logged once: the cause and its stack trace for a 5xx, the
+     * caller-safe description otherwise (it never holds a credential: descriptions name fields, not values).
+     */
+    private static APIGatewayProxyResponseEvent failure(String operationId, RuntimeException failure,
+                                                        RequestTelemetry telemetry) {
         if (!(failure instanceof GatekeeperException e)) {
-            LOG.error("operation={} requestId={} status=500 unexpected failure", operationId, request.requestId(), failure);
+            telemetry.outcome("500");
+            telemetry.failedUnexpectedly();
+            LOG.error("{} failed unexpectedly", operationId, failure);
             return ApiResponse.error(ErrorCode.INTERNAL_ERROR, "Internal error", null);
         }
-        if (e.code().httpStatus() >= 500) {
-            LOG.error("operation={} requestId={} status={} returnCode={} cause={}", operationId, request.requestId(),
-                    e.code().httpStatus(), e.code(), e.getCause() == null ? e.description() : e.getCause().toString());
+        int status = e.code().httpStatus();
+        telemetry.outcome(String.valueOf(status));
+        telemetry.failed(e);
+        if (status >= 500) {
+            LOG.error("{} answered {} {}: {}", operationId, status, e.code(), e.description(), e);
         } else {
-            LOG.info("operation={} requestId={} status={} returnCode={} reason=\"{}\"", operationId, request.requestId(),
-                    e.code().httpStatus(), e.code(), e.description());
+            LOG.info("{} answered {} {}: {}", operationId, status, e.code(), e.description());
         }
         return ApiResponse.error(e);
     }

@@ -1,12 +1,16 @@
 package dev.gatekeeper.api;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatekeeper.core.auth.AccessAuthorizer;
 import dev.gatekeeper.core.auth.AccessDecision;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.observability.EmfMetrics;
+import dev.gatekeeper.observability.RequestTelemetry;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -14,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flow of the REST API {@code REQUEST} authorizer: read the {@code Authorization} header and the source
- * address, decide, answer with a policy, and log the outcome once with the request id.
+ * address, decide, answer with a policy; log the outcome in one line and publish the request's metrics.
  *
  * <p>API Gateway's contract: a policy that allows is 2xx onwards, one that denies is 403, the error message
  * {@code Unauthorized} is 401, and any other failure is 500. So invalid credentials throw {@link Unauthorized}
@@ -37,36 +41,65 @@ public final class AuthorizerEndpoint {
         }
     }
 
-    private final AccessAuthorizer authorizer;
+    /** The operation name in logs and metrics. */
+    public static final String OPERATION = "authorize";
 
-    public AuthorizerEndpoint(AccessAuthorizer authorizer) {
+    private final AccessAuthorizer authorizer;
+    private final EmfMetrics metrics;
+
+    public AuthorizerEndpoint(AccessAuthorizer authorizer, EmfMetrics metrics) {
         this.authorizer = authorizer;
+        this.metrics = metrics;
     }
 
-    public IamPolicyResponseV1 authorize(APIGatewayCustomAuthorizerEvent event) {
+    /**
+     * Decides one request. Its last log line has the outcome: {@code allow}, {@code deny} (API Gateway answers
+     * 403), {@code unauthorized} (401) or {@code error} (500).
+     *
+     * @param context the Lambda context (function name, invocation id); null where there is none
+     */
+    public IamPolicyResponseV1 authorize(APIGatewayCustomAuthorizerEvent event, Context context) {
         String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        try (RequestTelemetry telemetry = RequestTelemetry.start(metrics, OPERATION, requestId, context)) {
+            return authorize(event, telemetry);
+        }
+    }
+
+    private IamPolicyResponseV1 authorize(APIGatewayCustomAuthorizerEvent event, RequestTelemetry telemetry) {
         String resource;
         try {
             resource = AuthorizerPolicies.stageWildcard(event.getMethodArn());
         } catch (IllegalArgumentException e) {
-            LOG.error("operation=authorize requestId={} status=500 reason=\"{}\"", requestId, e.getMessage());
+            telemetry.outcome("error");
+            telemetry.failedUnexpectedly();
+            LOG.error("authorize failed: the method ARN is not one of API Gateway's", e);
             throw new Unavailable();
         }
         try {
             AccessDecision decision = authorizer.decide(AuthorizationHeader.parse(authorization(event)), sourceIp(event));
-            LOG.info("operation=authorize requestId={} organisation={} decision={}", requestId,
-                    decision.organisation(), decision instanceof AccessDecision.Allow ? "allow" : "deny");
+            telemetry.organisation(decision.organisation().value());
+            if (decision instanceof AccessDecision.Deny) {
+                telemetry.outcome("deny");
+                telemetry.authFailure(AuthFailure.IP_NOT_ALLOWED);
+            } else {
+                telemetry.outcome("allow");
+            }
+            LOG.info("authorize decided {}", decision instanceof AccessDecision.Allow ? "allow" : "deny");
             return AuthorizerPolicies.policy(decision, resource);
         } catch (GatekeeperException e) {
+            telemetry.failed(e);
             if (e.code() == ErrorCode.UNAUTHORIZED) {
-                LOG.info("operation=authorize requestId={} status=401 reason=\"{}\"", requestId, e.description());
+                telemetry.outcome("unauthorized");
+                LOG.info("authorize refused the credentials: {}", e.description());
                 throw new Unauthorized();
             }
-            LOG.error("operation=authorize requestId={} status=500 returnCode={} cause={}", requestId, e.code(),
-                    e.getCause() == null ? e.description() : e.getCause().toString());
+            telemetry.outcome("error");
+            LOG.error("authorize failed: {}", e.description(), e);
             throw new Unavailable();
         } catch (RuntimeException e) {
-            LOG.error("operation=authorize requestId={} status=500 unexpected failure", requestId, e);
+            telemetry.outcome("error");
+            telemetry.failedUnexpectedly();
+            LOG.error("authorize failed unexpectedly", e);
             throw new Unavailable();
         }
     }

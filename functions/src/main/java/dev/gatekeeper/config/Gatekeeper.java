@@ -5,6 +5,7 @@ import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.api.ApiEndpoint;
+import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.core.auth.AccessAuthorizer;
 import dev.gatekeeper.core.auth.Authenticator;
 import dev.gatekeeper.core.keys.SigningKeySource;
@@ -17,6 +18,7 @@ import dev.gatekeeper.core.token.TokenIntrospection;
 import dev.gatekeeper.core.token.TokenIssuer;
 import dev.gatekeeper.core.token.TokenRevocation;
 import dev.gatekeeper.core.token.TokenStore;
+import dev.gatekeeper.observability.EmfMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +53,7 @@ public final class Gatekeeper {
     private final SigningKeys signingKeys;
     private final ApiEndpoint endpoint;
     private final AccessAuthorizer authorizer;
+    private final AuthorizerEndpoint authorizerEndpoint;
 
     private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource, Clock clock,
                        Supplier<UUID> tokenIds) {
@@ -64,9 +67,11 @@ public final class Gatekeeper {
         this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds);
         this.revocation = new TokenRevocation(tokenStore, verifier, clock);
         this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
-        this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock));
+        EmfMetrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), clock);
+        this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock), metrics);
         this.authorizer = new AccessAuthorizer(apiKeys, new CachingOrganisationDirectory(organisations, clock,
                 AUTHORIZER_ORGANISATION_CACHE, AUTHORIZER_ORGANISATION_CACHE_ENTRIES), verifier, tokenStore, clock);
+        this.authorizerEndpoint = new AuthorizerEndpoint(authorizer, metrics);
     }
 
     public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
@@ -120,6 +125,11 @@ public final class Gatekeeper {
     /** The request authorizer for other APIs, with its own short-lived cache of organisation profiles. */
     public AccessAuthorizer authorizer() {
         return authorizer;
+    }
+
+    /** The authorizer's request flow: logs and metrics around {@link #authorizer()}. */
+    public AuthorizerEndpoint authorizerEndpoint() {
+        return authorizerEndpoint;
     }
 
     public JwtAccessTokenVerifier verifier() {

@@ -1,6 +1,7 @@
 package dev.gatekeeper.config;
 
 import dev.gatekeeper.core.token.TokenSettings;
+import dev.gatekeeper.observability.EmfMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Optional;
 /**
  * Deployment settings, read once from the function's environment (set by template.yaml).
  *
- * @param awsEndpoint an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
+ * @param awsEndpoint      an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
+ * @param metricsNamespace the CloudWatch namespace of the service's metrics
  */
 public record GatekeeperConfig(
         String tableName,
@@ -21,7 +23,8 @@ public record GatekeeperConfig(
         Duration tokenRetention,
         Duration signingKeyMaxAge,
         Optional<URI> awsEndpoint,
-        String region) {
+        String region,
+        String metricsNamespace) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String SIGNING_KEY_SECRET_ARN = "SIGNING_KEY_SECRET_ARN";
@@ -31,6 +34,7 @@ public record GatekeeperConfig(
     public static final String SIGNING_KEY_CACHE_SECONDS = "SIGNING_KEY_CACHE_SECONDS";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
     /** Fails at container start, naming every missing variable, rather than on some later request. */
     public static GatekeeperConfig fromEnvironment(Map<String, String> env) {
@@ -52,7 +56,9 @@ public record GatekeeperConfig(
                 Duration.ofDays(positive(env, TOKEN_RETENTION_DAYS, 30)),
                 Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300)),
                 Optional.ofNullable(env.get(AWS_ENDPOINT_URL)).filter(s -> !s.isBlank()).map(URI::create),
-                Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"));
+                Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"),
+                Optional.ofNullable(env.get(METRICS_NAMESPACE)).map(String::trim).filter(s -> !s.isEmpty())
+                        .orElse(EmfMetrics.DEFAULT_NAMESPACE));
     }
 
     private static long positive(Map<String, String> env, String name, long fallback) {

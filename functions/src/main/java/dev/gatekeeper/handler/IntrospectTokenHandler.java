@@ -28,8 +28,8 @@ public final class IntrospectTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("introspectToken", event, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
-                (request, caller) -> TokenResponses.introspected(gatekeeper.introspection().introspect(
+        return gatekeeper.endpoint().handle("introspectToken", event, context, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
+                (request, caller, metrics) -> TokenResponses.introspected(gatekeeper.introspection().introspect(
                         caller.organisation(), FormBodies.tokenParameter(request.body().orElse(null)))));
     }
 }

@@ -30,7 +30,7 @@ public final class JwksHandler implements RequestHandler<APIGatewayProxyRequestE
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handlePublic("getJwks", event, request -> TokenResponses.jwks(
+        return gatekeeper.endpoint().handlePublic("getJwks", event, context, request -> TokenResponses.jwks(
                 gatekeeper.signingKeys().current().publicJwkSet(), gatekeeper.signingKeys().maxAge()));
     }
 }

@@ -28,10 +28,12 @@ public final class OAuthRevokeTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("revokeTokenOAuth", event, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
-                (request, caller) -> {
-                    gatekeeper.revocation().revokePresented(caller.organisation(),
-                            FormBodies.tokenParameter(request.body().orElse(null)));
+        return gatekeeper.endpoint().handle("revokeTokenOAuth", event, context, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
+                (request, caller, metrics) -> {
+                    if (gatekeeper.revocation().revokePresented(caller.organisation(),
+                            FormBodies.tokenParameter(request.body().orElse(null)))) {
+                        metrics.tokenRevoked();
+                    }
                     return TokenResponses.oauthRevoked();
                 });
     }

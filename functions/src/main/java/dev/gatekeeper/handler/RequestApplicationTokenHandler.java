@@ -26,10 +26,11 @@ public final class RequestApplicationTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("requestApplicationTokenUsingPOST", event, Permission.OWN_APPLICATION_TOKENS, BodyKind.JSON,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("requestApplicationTokenUsingPOST", event, context, Permission.OWN_APPLICATION_TOKENS, BodyKind.JSON,
+                (request, caller, metrics) -> {
                     IssuedToken token = gatekeeper.issuer().issueApplication(caller, caller.organisation(),
                             JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                    metrics.tokenIssued();
                     return TokenResponses.created("/tokens/" + token.record().id(), token);
                 });
     }

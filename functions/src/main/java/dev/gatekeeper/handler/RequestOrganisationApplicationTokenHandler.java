@@ -27,12 +27,13 @@ public final class RequestOrganisationApplicationTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("requestApplicationTokensForOrganisationUsingPOST", event, Permission.PARTNER_APPLICATION_TOKENS, BodyKind.JSON,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("requestApplicationTokensForOrganisationUsingPOST", event, context, Permission.PARTNER_APPLICATION_TOKENS, BodyKind.JSON,
+                (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     IssuedToken token = gatekeeper.issuer().issueApplication(caller, target,
                             JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                    metrics.tokenIssued();
                     return TokenResponses.created(
                             "/organisations/" + target.id() + "/applications/tokens/" + token.record().id(), token);
                 });

@@ -27,11 +27,12 @@ public final class RequestOrganisationTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("requestTokensForOrganisationUsingPOST", event, Permission.PARTNER_TOKENS, BodyKind.JSON,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("requestTokensForOrganisationUsingPOST", event, context, Permission.PARTNER_TOKENS, BodyKind.JSON,
+                (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     IssuedToken token = gatekeeper.issuer().issue(caller, target, JsonBodies.tokenRequest(request.body().orElse(null)));
+                    metrics.tokenIssued();
                     return TokenResponses.created("/organisations/" + target.id() + "/tokens/" + token.record().id(), token);
                 });
     }

@@ -26,10 +26,11 @@ public final class RequestTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("requestTokenUsingPOST", event, Permission.OWN_TOKENS, BodyKind.JSON,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("requestTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.JSON,
+                (request, caller, metrics) -> {
                     IssuedToken token = gatekeeper.issuer().issue(caller, caller.organisation(),
                             JsonBodies.tokenRequest(request.body().orElse(null)));
+                    metrics.tokenIssued();
                     return TokenResponses.created("/tokens/" + token.record().id(), token);
                 });
     }

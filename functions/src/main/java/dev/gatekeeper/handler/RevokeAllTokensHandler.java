@@ -24,9 +24,10 @@ public final class RevokeAllTokensHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("revokeAllTokensUsingPOST", event, Permission.OWN_TOKENS, BodyKind.NONE,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("revokeAllTokensUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
+                (request, caller, metrics) -> {
                     long count = gatekeeper.revocation().revokeAll(caller.organisation());
+                    metrics.revokedAll(count);
                     return TokenResponses.revokedAll("/tokens/revoke", count);
                 });
     }

@@ -26,11 +26,12 @@ public final class RevokeOrganisationTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("revokeTokenForOrganisationUsingPOST", event, Permission.PARTNER_TOKENS, BodyKind.NONE,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("revokeTokenForOrganisationUsingPOST", event, context, Permission.PARTNER_TOKENS, BodyKind.NONE,
+                (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     TokenRecord token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"));
+                    metrics.tokenRevoked();
                     return TokenResponses.revoked("/organisations/" + target.id() + "/tokens/" + token.id() + "/revoke", token);
                 });
     }

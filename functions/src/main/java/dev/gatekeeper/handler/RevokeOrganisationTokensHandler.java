@@ -25,11 +25,12 @@ public final class RevokeOrganisationTokensHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("revokeTokensForOrganisationUsingPOST", event, Permission.PARTNER_TOKENS, BodyKind.NONE,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("revokeTokensForOrganisationUsingPOST", event, context, Permission.PARTNER_TOKENS, BodyKind.NONE,
+                (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     long count = gatekeeper.revocation().revokeAll(target);
+                    metrics.revokedAll(count);
                     return TokenResponses.revokedAll("/organisations/" + target.id() + "/tokens/revoke", count);
                 });
     }

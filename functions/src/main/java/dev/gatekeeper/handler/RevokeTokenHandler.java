@@ -25,9 +25,10 @@ public final class RevokeTokenHandler
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return gatekeeper.endpoint().handle("revokeTokenUsingPOST", event, Permission.OWN_TOKENS, BodyKind.NONE,
-                (request, caller) -> {
+        return gatekeeper.endpoint().handle("revokeTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
+                (request, caller, metrics) -> {
                     TokenRecord token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"));
+                    metrics.tokenRevoked();
                     return TokenResponses.revoked("/tokens/" + token.id() + "/revoke", token);
                 });
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.observability.LogContext;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
 /** The rotation function of the signing key secret: Secrets Manager invokes it once per rotation step. */
 public final class RotateSigningKeyHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(RotateSigningKeyHandler.class);
+    private static final String OPERATION = "rotateSigningKey";
 
     private final SigningKeyRotation rotation;
 
@@ -36,10 +38,25 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
 
     @Override
     public Void handleRequest(SecretsManagerRotationEvent event, Context context) {
-        LOG.info("Rotation step {} of secret {}, version {}", event.getStep(), event.getSecretId(),
-                event.getClientRequestToken());
-        rotation.rotate(event.getStep(), event.getSecretId(), event.getClientRequestToken());
-        return null;
+        LogContext logContext = LogContext.open(OPERATION, null, context);
+        try {
+            LogContext.put("step", event.getStep());
+            LOG.info("Rotation step {} of secret {}, version {}", event.getStep(), event.getSecretId(),
+                    event.getClientRequestToken());
+            try {
+                rotation.rotate(event.getStep(), event.getSecretId(), event.getClientRequestToken());
+            } catch (RuntimeException e) {
+                // Thrown on, so Secrets Manager marks the rotation failed; logged here with the step it failed in.
+                LogContext.put(LogContext.OUTCOME, "error");
+                LOG.error("Rotation step {} failed", event.getStep(), e);
+                throw e;
+            }
+            LogContext.put(LogContext.OUTCOME, "done");
+            LOG.info("Rotation step {} done", event.getStep());
+            return null;
+        } finally {
+            logContext.close();
+        }
     }
 
     private static SecretsManagerClient secretsManager(Map<String, String> environment) {

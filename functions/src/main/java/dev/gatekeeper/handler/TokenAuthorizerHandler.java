@@ -21,11 +21,11 @@ public final class TokenAuthorizerHandler implements RequestHandler<APIGatewayCu
     }
 
     public TokenAuthorizerHandler(Gatekeeper gatekeeper) {
-        this.endpoint = new AuthorizerEndpoint(gatekeeper.authorizer());
+        this.endpoint = gatekeeper.authorizerEndpoint();
     }
 
     @Override
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        return endpoint.authorize(event);
+        return endpoint.authorize(event, context);
     }
 }

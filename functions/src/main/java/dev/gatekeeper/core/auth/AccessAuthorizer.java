@@ -3,6 +3,7 @@ package dev.gatekeeper.core.auth;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.apikey.ApiKeyStore;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.IpAllowList;
 import dev.gatekeeper.core.organisation.Organisation;
@@ -63,10 +64,11 @@ public final class AccessAuthorizer {
         AccessTokenClaims claims = verifier.verify(bearer.token());
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
                 .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
-                .orElseThrow(AccessAuthorizer::invalid);
+                .orElseThrow(() -> invalid(AuthFailure.REVOKED_TOKEN));
         if (claims.ipFiltering()) {
             // Held to the requester's allow-list, as Authenticator does: the requester is who uses the token.
-            Organisation requester = organisations.find(record.requestingOrganisation()).orElseThrow(AccessAuthorizer::invalid);
+            Organisation requester = organisations.find(record.requestingOrganisation())
+                    .orElseThrow(() -> invalid(AuthFailure.INVALID_TOKEN));
             if (!sourceAllowed(requester, sourceIp)) {
                 return new AccessDecision.Deny(record.requestedOrganisation());
             }
@@ -80,8 +82,9 @@ public final class AccessAuthorizer {
         ApiKeyRecord stored = apiKeys.findByHash(presented)
                 .filter(record -> record.hash().matches(presented))
                 .filter(ApiKeyRecord::active)
-                .orElseThrow(AccessAuthorizer::invalid);
-        Organisation organisation = organisations.find(stored.organisationId()).orElseThrow(AccessAuthorizer::invalid);
+                .orElseThrow(() -> invalid(AuthFailure.INVALID_API_KEY));
+        Organisation organisation = organisations.find(stored.organisationId())
+                .orElseThrow(() -> invalid(AuthFailure.INVALID_API_KEY));
         if (!sourceAllowed(organisation, sourceIp)) {
             return new AccessDecision.Deny(organisation.id());
         }
@@ -95,7 +98,7 @@ public final class AccessAuthorizer {
         return !organisation.ipFiltering() || IpAllowList.permits(organisation.allowedIps(), sourceIp);
     }
 
-    private static GatekeeperException invalid() {
-        return GatekeeperException.unauthorized("Invalid credentials");
+    private static GatekeeperException invalid(AuthFailure reason) {
+        return GatekeeperException.unauthorized(reason, "Invalid credentials");
     }
 }

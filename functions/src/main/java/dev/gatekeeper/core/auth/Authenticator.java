@@ -3,6 +3,7 @@ package dev.gatekeeper.core.auth;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.apikey.ApiKeyStore;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.IpAllowList;
 import dev.gatekeeper.core.organisation.Organisation;
@@ -36,16 +37,18 @@ public final class Authenticator {
 
     public Caller authenticate(Credentials credentials, String sourceIp, Permission permission) {
         if (credentials instanceof Credentials.Bearer && !permission.acceptsBearer()) {
-            throw GatekeeperException.unauthorized("This operation requires an API key");
+            throw GatekeeperException.unauthorized(AuthFailure.API_KEY_REQUIRED, "This operation requires an API key");
         }
         Caller caller = credentials instanceof Credentials.ApiKey key
                 ? withApiKey(key, sourceIp)
                 : withBearer((Credentials.Bearer) credentials, sourceIp);
         if (!permission.allowsKind(caller.organisation().accessType())) {
-            throw GatekeeperException.forbidden("This operation is not available to this kind of organisation");
+            throw GatekeeperException.forbidden(AuthFailure.FORBIDDEN_KIND,
+                    "This operation is not available to this kind of organisation");
         }
         if (caller.bearerToken().isPresent() && !caller.bearerToken().get().hasAnyScope(permission.bearerScopes())) {
-            throw GatekeeperException.forbidden("The token lacks the scope this operation requires");
+            throw GatekeeperException.forbidden(AuthFailure.MISSING_SCOPE,
+                    "The token lacks the scope this operation requires");
         }
         return caller;
     }
@@ -55,8 +58,9 @@ public final class Authenticator {
         ApiKeyRecord stored = apiKeys.findByHash(presented)
                 .filter(record -> record.hash().matches(presented))
                 .filter(ApiKeyRecord::active)
-                .orElseThrow(Authenticator::invalidCredentials);
-        Organisation organisation = organisations.find(stored.organisationId()).orElseThrow(Authenticator::invalidCredentials);
+                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY));
+        Organisation organisation = organisations.find(stored.organisationId())
+                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY));
         requireAllowedSource(organisation, sourceIp);
         return new Caller(organisation, Optional.empty(), sourceIp);
     }
@@ -65,13 +69,15 @@ public final class Authenticator {
         AccessTokenClaims claims = verifier.verify(bearer.token());
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
                 .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
-                .orElseThrow(() -> GatekeeperException.unauthorized("Invalid token"));
-        Organisation organisation = organisations.find(record.requestedOrganisation()).orElseThrow(Authenticator::invalidCredentials);
+                .orElseThrow(() -> GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token"));
+        Organisation organisation = organisations.find(record.requestedOrganisation())
+                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN));
         if (claims.ipFiltering()) {
             // The token is used by whoever requested it, so it is held to the requester's allow-list.
             Organisation requester = record.requestingOrganisation().equals(organisation.id())
                     ? organisation
-                    : organisations.find(record.requestingOrganisation()).orElseThrow(Authenticator::invalidCredentials);
+                    : organisations.find(record.requestingOrganisation())
+                            .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN));
             requireAllowedSource(requester, sourceIp);
         }
         return new Caller(organisation, Optional.of(claims), sourceIp);
@@ -79,11 +85,11 @@ public final class Authenticator {
 
     private static void requireAllowedSource(Organisation organisation, String sourceIp) {
         if (organisation.ipFiltering() && !IpAllowList.permits(organisation.allowedIps(), sourceIp)) {
-            throw GatekeeperException.forbidden("Requests from this address are not allowed");
+            throw GatekeeperException.forbidden(AuthFailure.IP_NOT_ALLOWED, "Requests from this address are not allowed");
         }
     }
 
-    private static GatekeeperException invalidCredentials() {
-        return GatekeeperException.unauthorized("Invalid credentials");
+    private static GatekeeperException invalidCredentials(AuthFailure reason) {
+        return GatekeeperException.unauthorized(reason, "Invalid credentials");
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatekeeper.core.auth;
 
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,10 +19,10 @@ public final class AuthorizationHeader {
 
     public static Credentials parse(List<String> values) {
         if (values == null || values.isEmpty()) {
-            throw GatekeeperException.unauthorized("Missing credentials");
+            throw GatekeeperException.unauthorized(AuthFailure.MISSING_CREDENTIALS, "Missing credentials");
         }
         if (values.size() > 1) {
-            throw GatekeeperException.unauthorized("More than one Authorization header");
+            throw GatekeeperException.unauthorized(AuthFailure.MALFORMED_CREDENTIALS, "More than one Authorization header");
         }
         String value = values.get(0);
         if (value == null || value.length() > MAX_LENGTH) {
@@ -73,6 +74,6 @@ public final class AuthorizationHeader {
     }
 
     private static GatekeeperException invalid() {
-        return GatekeeperException.unauthorized("Invalid credentials");
+        return GatekeeperException.unauthorized(AuthFailure.MALFORMED_CREDENTIALS, "Invalid credentials");
     }
 }

@@ -2,20 +2,29 @@ package dev.gatekeeper.core.error;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception type of the service: it carries an {@link ErrorCode}, a description that is safe to show to
  * callers, and optional field details. The HTTP edge turns it into an {@code ErrorResponse}; anything else that
- * escapes is an internal error whose message is never shown.
+ * escapes is an internal error whose message is never shown. A 401 or 403 also carries an {@link AuthFailure}, the
+ * reason for logs and metrics, which the edge never puts in a response.
  */
 public final class GatekeeperException extends RuntimeException {
     private final ErrorCode code;
     private final List<ErrorDetail> details;
+    private final AuthFailure authFailure;
 
     public GatekeeperException(ErrorCode code, String description, List<ErrorDetail> details, Throwable cause) {
+        this(code, description, details, cause, null);
+    }
+
+    private GatekeeperException(ErrorCode code, String description, List<ErrorDetail> details, Throwable cause,
+                                AuthFailure authFailure) {
         super(description, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.details = List.copyOf(details);
+        this.authFailure = authFailure;
     }
 
     public GatekeeperException(ErrorCode code, String description) {
@@ -35,16 +44,23 @@ public final class GatekeeperException extends RuntimeException {
         return details;
     }
 
+    /** Why credentials were refused (401 and 403 from authentication); never shown to the caller. */
+    public Optional<AuthFailure> authFailure() {
+        return Optional.ofNullable(authFailure);
+    }
+
     public static GatekeeperException badRequest(String description) {
         return new GatekeeperException(ErrorCode.BAD_REQUEST, description);
     }
 
-    public static GatekeeperException unauthorized(String description) {
-        return new GatekeeperException(ErrorCode.UNAUTHORIZED, description);
+    public static GatekeeperException unauthorized(AuthFailure reason, String description) {
+        return new GatekeeperException(ErrorCode.UNAUTHORIZED, description, List.of(), null,
+                Objects.requireNonNull(reason, "reason"));
     }
 
-    public static GatekeeperException forbidden(String description) {
-        return new GatekeeperException(ErrorCode.FORBIDDEN, description);
+    public static GatekeeperException forbidden(AuthFailure reason, String description) {
+        return new GatekeeperException(ErrorCode.FORBIDDEN, description, List.of(), null,
+                Objects.requireNonNull(reason, "reason"));
     }
 
     public static GatekeeperException notFound(String description) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.keys.SigningKeys;
 import dev.gatekeeper.core.organisation.AccessType;
@@ -41,7 +42,7 @@ public final class JwtAccessTokenVerifier {
     }
 
     public AccessTokenClaims verify(String token) {
-        return verifyOrExplain(token).orElseThrow(() -> GatekeeperException.unauthorized("Invalid token"));
+        return verifyOrExplain(token).orElseThrow(() -> GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token"));
     }
 
     /** Empty if the token is not valid now; never throws for a bad token (a key outage is still 503). */
