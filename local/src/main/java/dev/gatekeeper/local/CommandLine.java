@@ -21,7 +21,8 @@ final class CommandLine {
             no Docker. Paths are relative to the working directory (scripts/run works from the repository root).
 
             Commands:
-              serve    serve every function's API event on http://127.0.0.1:3000 (the default command)
+              serve    serve every function's API event on http://127.0.0.1:3000 (the default command), with
+                       the API reference at /docs and /openapi.yaml
               invoke   run one function once with an event and print its response, like `sam local invoke`
 
             Run `scripts/run help serve` or `scripts/run help invoke` for their options.
@@ -48,11 +49,24 @@ final class CommandLine {
             response. URLs work with and without the stage prefix (/tokens and /v1/tokens). One line is logged
             per request; Ctrl-C stops the runner and keeps the data.
 
+            Also served: GET /openapi.yaml (the openapi.yaml beside the template) and GET /docs (an API reference
+            rendered from it, readable offline).
+
+            The store is DynamoDB Local on 127.0.0.1; the banner prints its endpoint and table, which the admin
+            CLI takes: scripts/admin --endpoint http://127.0.0.1:PORT --table TokensTable org list.
+
             Without --seed, an empty store gets demo organisations (a partner group, a partner, two merchants)
             with new API keys, printed once and written to DIR/demo-credentials.json.
 
             Options:
               --port N            listen on 127.0.0.1:N (default 3000; 0 picks a free port)
+              --dynamodb-port N   run the embedded DynamoDB Local on 127.0.0.1:N (default 0: any free port,
+                                  printed at startup); fix it to point the admin CLI at the same place each run
+              --protect           also serve the sample protected API of examples/protected-api.yaml (beside the
+                                  template): GET /protected/whoami behind TokenAuthorizerFunction as its REQUEST
+                                  authorizer, decided afresh on every request (ReauthorizeEvery: 0). Answers the
+                                  authorizer's context for a valid Bearer token or API key, 401 for missing,
+                                  invalid or revoked credentials, 403 for a source outside the IP allow-list
             """ + STORAGE_OPTIONS;
 
     static final String INVOKE_HELP = """
@@ -69,7 +83,7 @@ final class CommandLine {
               -e, --event FILE    the event (required; - reads it from stdin)
             """ + STORAGE_OPTIONS;
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--data-dir", "--seed", "--aws-endpoint",
+    private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--dynamodb-port", "--data-dir", "--seed", "--aws-endpoint",
             "--env-vars", "--template", "--event", "-e");
 
     sealed interface Command permits Help, Serve, Invoke {
@@ -83,7 +97,11 @@ final class CommandLine {
                    Optional<Path> seed) {
     }
 
-    record Serve(Storage storage, int port) implements Command {
+    /**
+     * @param dynamoDbPort the embedded DynamoDB Local's port; 0 for any free one
+     * @param protect      also serve the sample protected API behind the authorizer
+     */
+    record Serve(Storage storage, int port, int dynamoDbPort, boolean protect) implements Command {
     }
 
     record Invoke(Storage storage, String functionId, String event) implements Command {
@@ -133,7 +151,8 @@ final class CommandLine {
         if (options.event != null) {
             throw new UsageException("--event is an option of invoke, not of serve");
         }
-        return new Serve(options.storage(), options.port == null ? DEFAULT_PORT : options.port);
+        return new Serve(options.storage(), options.port == null ? DEFAULT_PORT : options.port,
+                options.dynamoDbPort == null ? 0 : options.dynamoDbPort, options.protect);
     }
 
     private static Command invoke(List<String> args) {
@@ -143,6 +162,12 @@ final class CommandLine {
         }
         if (options.port != null) {
             throw new UsageException("--port is an option of serve, not of invoke");
+        }
+        if (options.dynamoDbPort != null) {
+            throw new UsageException("--dynamodb-port is an option of serve, not of invoke");
+        }
+        if (options.protect) {
+            throw new UsageException("--protect is an option of serve, not of invoke");
         }
         if (options.positional.size() != 1) {
             throw new UsageException("invoke needs exactly one FUNCTION (a logical id from the template), found "
@@ -159,6 +184,8 @@ final class CommandLine {
         boolean help;
         boolean inMemory;
         Integer port;
+        Integer dynamoDbPort;
+        boolean protect;
         Path dataDirectory;
         Path seed;
         URI awsEndpoint;
@@ -191,7 +218,9 @@ final class CommandLine {
                 switch (name) {
                     case "-h", "--help" -> options.help = true;
                     case "--in-memory" -> options.inMemory = true;
-                    case "--port" -> options.port = port(value);
+                    case "--port" -> options.port = port(name, value);
+                    case "--dynamodb-port" -> options.dynamoDbPort = port(name, value);
+                    case "--protect" -> options.protect = true;
                     case "--data-dir" -> options.dataDirectory = Path.of(value);
                     case "--seed" -> options.seed = Path.of(value);
                     case "--aws-endpoint" -> options.awsEndpoint = endpoint(value);
@@ -217,7 +246,7 @@ final class CommandLine {
                     Optional.ofNullable(awsEndpoint), Optional.ofNullable(envVars), Optional.ofNullable(seed));
         }
 
-        private static int port(String value) {
+        private static int port(String option, String value) {
             try {
                 int port = Integer.parseInt(value);
                 if (port >= 0 && port <= 65535) {
@@ -226,7 +255,7 @@ final class CommandLine {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new UsageException("--port must be a number from 0 to 65535, not \"" + value + "\"");
+            throw new UsageException(option + " must be a number from 0 to 65535, not \"" + value + "\"");
         }
 
         private static URI endpoint(String value) {

@@ -56,7 +56,7 @@ final class FunctionHost implements AutoCloseable {
     private static final String DOCKER_HOST = "host.docker.internal";
 
     /** Where the service of some functions keeps organisations, keys and tokens: what a seed is loaded into. */
-    record ServiceTable(String location, DynamoDbClient client, String tableName) {
+    record ServiceTable(String location, DynamoDbClient client, String tableName, URI endpoint) {
     }
 
     private final SamTemplate template;
@@ -66,6 +66,7 @@ final class FunctionHost implements AutoCloseable {
     private final Clock clock;
     private final Supplier<UUID> tokenIds;
     private final Consumer<String> log;
+    private final int dynamoDbPort;
 
     private DataDirectory dataDirectory;
     private EmbeddedDynamoDb embedded;
@@ -82,6 +83,13 @@ final class FunctionHost implements AutoCloseable {
      */
     FunctionHost(SamTemplate template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint,
                  EnvVarsFile envVars, Clock clock, Supplier<UUID> tokenIds, Consumer<String> log) {
+        this(template, dataDirectory, awsEndpoint, envVars, clock, tokenIds, log, 0);
+    }
+
+    /** @param dynamoDbPort the embedded DynamoDB Local's port on 127.0.0.1; 0 for any free port */
+    FunctionHost(SamTemplate template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint,
+                 EnvVarsFile envVars, Clock clock, Supplier<UUID> tokenIds, Consumer<String> log, int dynamoDbPort) {
+        this.dynamoDbPort = dynamoDbPort;
         this.template = template;
         this.dataDirectoryPath = dataDirectory;
         this.awsEndpoint = awsEndpoint;
@@ -204,12 +212,16 @@ final class FunctionHost implements AutoCloseable {
             prepareResources(function, environment, dynamoDb, location);
             keys = new SecretsManagerSigningKeySource(emulator.secretsManager(), config.signingKeySecretId());
         } else {
-            location = dataDirectoryPath.map(directory -> "DynamoDB Local in " + directory).orElse("DynamoDB Local in memory");
-            dynamoDb = embedded().client();
+            EmbeddedDynamoDb database = embedded();
+            // The endpoint is part of the location so that the banner tells other tools (the admin CLI) where it is.
+            location = "DynamoDB Local at " + database.endpoint()
+                    + dataDirectoryPath.map(directory -> " (data in " + directory + ")").orElse(" (in memory)");
+            dynamoDb = database.client();
             prepareResources(function, environment, dynamoDb, location);
             keys = embeddedKeys();
         }
-        serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName()));
+        serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName(),
+                endpoint.orElseGet(() -> embedded.endpoint())));
         Gatekeeper service = Gatekeeper.create(config, dynamoDb, keys, clock, tokenIds);
         services.put(Map.copyOf(environment), service);
         return service;
@@ -270,7 +282,7 @@ final class FunctionHost implements AutoCloseable {
 
     private EmbeddedDynamoDb embedded() {
         if (embedded == null) {
-            embedded = EmbeddedDynamoDb.start(dataDirectory().map(DataDirectory::path));
+            embedded = EmbeddedDynamoDb.start(dataDirectory().map(DataDirectory::path), dynamoDbPort);
         }
         return embedded;
     }

@@ -7,7 +7,13 @@ import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
 import dev.gatekeeper.local.CommandLine.Command;
 import dev.gatekeeper.local.FunctionHost.ServiceTable;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.gatekeeper.local.api.ApiGatewayServer;
+import dev.gatekeeper.local.api.AuthorizedIntegration;
+import dev.gatekeeper.local.api.AuthorizerContextEcho;
+import dev.gatekeeper.local.api.LocalIntegration;
+import dev.gatekeeper.local.docs.ApiReferencePage;
+import dev.gatekeeper.local.docs.OpenApiDocument;
 import dev.gatekeeper.local.api.Routes;
 import dev.gatekeeper.local.lambda.FunctionError;
 import dev.gatekeeper.local.lambda.LambdaJson;
@@ -20,6 +26,7 @@ import dev.gatekeeper.local.seed.SeedFileException;
 import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.storage.DataDirectory;
 import dev.gatekeeper.local.storage.PrivateFiles;
+import dev.gatekeeper.local.template.ApiAuthorizer;
 import dev.gatekeeper.local.template.ApiRoute;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
@@ -50,6 +57,13 @@ public final class GatekeeperLocal {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** The function of the template that --protect puts in front of the sample protected API. */
+    static final String AUTHORIZER_FUNCTION = "TokenAuthorizerFunction";
+    /** The sample protected API, relative to the template's directory. */
+    static final String PROTECTED_API = "examples/protected-api.yaml";
+    /** The ids the runner's own routes log under, in place of a function's. */
+    static final String OPENAPI_ROUTE = "OpenApiDocument";
+    static final String DOCS_ROUTE = "ApiReference";
 
     private final Clock clock;
     private final Supplier<UUID> tokenIds;
@@ -119,12 +133,15 @@ public final class GatekeeperLocal {
         Optional<Seed> seed = storage.seed().map(SeedFile::read);
         EnvVarsFile envVars = storage.envVars().map(EnvVarsFile::read).orElse(EnvVarsFile.none());
         FunctionHost host = new FunctionHost(template, storage.dataDirectory(), storage.awsEndpoint(), envVars, clock,
-                tokenIds, err::println);
+                tokenIds, err::println, options.dynamoDbPort());
         try {
             Map<String, LocalFunction> served = new LinkedHashMap<>();
             List<ApiRoute> routes = new ArrayList<>();
             for (FunctionDefinition function : template.functions()) {
                 if (!function.hasApiEvent()) {
+                    if (options.protect() && function.logicalId().equals(AUTHORIZER_FUNCTION)) {
+                        continue;
+                    }
                     err.println("Not served (no Api event): " + function.logicalId() + "; run it with: scripts/run invoke "
                             + function.logicalId() + " -e EVENT.json");
                     continue;
@@ -136,14 +153,74 @@ public final class GatekeeperLocal {
                     err.println("Not served: " + e.getMessage());
                 }
             }
+            Map<String, LocalIntegration> integrations = new LinkedHashMap<>();
+            String stage = routes.isEmpty() ? SamTemplate.IMPLICIT_API_STAGE : routes.get(0).stage();
+            apiReference(storage.template(), stage, routes, integrations);
+            if (options.protect()) {
+                protectedApi(template, storage.template(), host, routes, integrations);
+            }
             load(seed, storage.seed(), host, true);
-            ApiGatewayServer server = ApiGatewayServer.start(options.port(), Routes.of(routes), served,
+            ApiGatewayServer server = ApiGatewayServer.start(options.port(), Routes.of(routes), served, integrations,
                     template.gatewayResponses(), FunctionHost.REGION, clock, err);
             banner(server.port(), routes, host.serviceTables());
             return new LocalApi(server, host, err::println);
         } catch (RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    /** {@code GET /openapi.yaml} and {@code GET /docs}, from the openapi.yaml beside the template, if there is one. */
+    private void apiReference(Path templateFile, String stage, List<ApiRoute> routes,
+                              Map<String, LocalIntegration> integrations) {
+        Optional<OpenApiDocument> found = OpenApiDocument.besideTemplate(templateFile);
+        if (found.isEmpty()) {
+            err.println("Not served: /openapi.yaml and /docs (no " + OpenApiDocument.FILE_NAME + " beside " + templateFile + ")");
+            return;
+        }
+        OpenApiDocument document = found.get();
+        // Rendered once: the runner reads its files at startup, the template included.
+        String page = new ApiReferencePage(document).render();
+        routes.add(new ApiRoute(OPENAPI_ROUTE, "/openapi.yaml", "GET", stage));
+        integrations.put(OPENAPI_ROUTE, request -> document(OpenApiDocument.MEDIA_TYPE, document.text()));
+        routes.add(new ApiRoute(DOCS_ROUTE, "/docs", "GET", stage));
+        integrations.put(DOCS_ROUTE, request -> document("text/html; charset=utf-8", page));
+    }
+
+    private static APIGatewayProxyResponseEvent document(String contentType, String body) {
+        return new APIGatewayProxyResponseEvent().withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", contentType, "Cache-Control", "no-cache"))
+                .withBody(body);
+    }
+
+    /**
+     * The routes of examples/protected-api.yaml (beside the template) behind its default authorizer, played by
+     * this template's {@value #AUTHORIZER_FUNCTION}: the routes, the authorizer's settings and the gateway
+     * responses come from that file; its integrations, inline Python, are stood in for by
+     * {@link AuthorizerContextEcho}, which answers what they answer.
+     */
+    private void protectedApi(SamTemplate template, Path templateFile, FunctionHost host, List<ApiRoute> routes,
+                              Map<String, LocalIntegration> integrations) {
+        Path file = templateFile.toAbsolutePath().normalize().resolveSibling(PROTECTED_API);
+        SamTemplate protectedApi = SamTemplate.load(file);
+        FunctionDefinition authorizerFunction = template.function(AUTHORIZER_FUNCTION).orElseThrow(() ->
+                new TemplateException("--protect needs the function " + AUTHORIZER_FUNCTION + " in " + templateFile));
+        LocalFunction authorizer = host.start(authorizerFunction);
+        for (FunctionDefinition function : protectedApi.functions()) {
+            for (ApiRoute route : function.routes()) {
+                ApiAuthorizer settings = protectedApi.defaultAuthorizer(route.stage()).orElseThrow(() ->
+                        new TemplateException(file + ": the API of " + route.method() + " " + route.path()
+                                + " has no Auth.DefaultAuthorizer"));
+                if (settings.reauthorizeEvery() != 0) {
+                    err.println("Note: " + settings.name() + " caches decisions for " + settings.reauthorizeEvery()
+                            + " s when deployed; the runner decides every request afresh");
+                }
+                integrations.put(function.logicalId(), new AuthorizedIntegration(settings, authorizer,
+                        new AuthorizerContextEcho(), protectedApi.gatewayResponses(), FunctionHost.REGION, err));
+                routes.add(route);
+                err.println("Protected: " + route.method() + " " + route.path() + " behind " + AUTHORIZER_FUNCTION
+                        + " (" + settings.payloadType() + " authorizer " + settings.name() + " of " + PROTECTED_API + ")");
+            }
         }
     }
 
@@ -181,7 +258,7 @@ public final class GatekeeperLocal {
         for (ServiceTable table : host.serviceTables()) {
             DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(table.client(), table.tableName());
             SeedLoader loader = new SeedLoader(organisations, new DynamoDbApiKeyRegistry(table.client(), table.tableName()), clock);
-            String where = "table " + table.tableName() + " (" + table.location() + ")";
+            String where = "table " + table.tableName() + " in " + table.location();
             if (seed.isPresent()) {
                 SeedLoader.Result result = loader.load(seed.get(), seedFile.orElseThrow().toString(), "seed");
                 result.created().forEach(entry -> err.println("Seeded " + entry.organisation().id() + " ("
@@ -222,7 +299,10 @@ public final class GatekeeperLocal {
         for (ApiRoute route : routes) {
             err.printf("  %-6s %-64s %s%n", route.method(), route.path(), route.functionId());
         }
-        tables.forEach(table -> err.println("Data: table " + table.tableName() + " in " + table.location()));
+        for (ServiceTable table : tables) {
+            err.println("Data: table " + table.tableName() + " in " + table.location());
+            err.println("Admin CLI: scripts/admin --endpoint " + table.endpoint() + " --table " + table.tableName() + " ...");
+        }
     }
 
     private String readEvent(String event) {

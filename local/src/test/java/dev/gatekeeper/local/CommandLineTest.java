@@ -28,6 +28,23 @@ class CommandLineTest {
     }
 
     @Test
+    void serveHelpTellsHowToReachTheStoreTheProtectedRouteAndTheDocs() {
+        assertThat(run("help", "serve")).isZero();
+
+        assertThat(console.out()).contains("--dynamodb-port N").contains("--protect").contains("/protected/whoami")
+                .contains("GET /docs").contains("GET /openapi.yaml").contains("scripts/admin --endpoint");
+    }
+
+    @Test
+    void theStoresPortAndTheProtectedApiAreOptionsOfServeOnly() {
+        assertThat(run("--dynamodb-port", "eight")).isEqualTo(2);
+        assertThat(run("invoke", "JwksFunction", "-e", "x.json", "--dynamodb-port", "8000")).isEqualTo(2);
+        assertThat(run("invoke", "JwksFunction", "-e", "x.json", "--protect")).isEqualTo(2);
+        assertThat(console.err()).contains("--dynamodb-port must be a number from 0 to 65535")
+                .contains("--dynamodb-port is an option of serve").contains("--protect is an option of serve");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageErrorNamingIt() {
         assertThat(run("serve", "--prot", "3000")).isEqualTo(2);
         assertThat(console.err()).contains("unknown option --prot");

@@ -50,6 +50,7 @@ public final class ApiGatewayServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Routes routes;
     private final Map<String, LocalFunction> functions;
+    private final Map<String, LocalIntegration> integrations;
     private final GatewayErrors errors;
     private final String region;
     private final Clock clock;
@@ -57,11 +58,13 @@ public final class ApiGatewayServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private ApiGatewayServer(HttpServer server, ExecutorService executor, Routes routes, Map<String, LocalFunction> functions,
-                             GatewayErrors errors, String region, Clock clock, PrintStream log) {
+                             Map<String, LocalIntegration> integrations, GatewayErrors errors, String region, Clock clock,
+                             PrintStream log) {
         this.server = server;
         this.executor = executor;
         this.routes = routes;
         this.functions = Map.copyOf(functions);
+        this.integrations = Map.copyOf(integrations);
         this.errors = errors;
         this.region = region;
         this.clock = clock;
@@ -74,6 +77,17 @@ public final class ApiGatewayServer implements AutoCloseable {
      * @param log       where the one line per request goes, and the failures of functions
      */
     public static ApiGatewayServer start(int port, Routes routes, Map<String, LocalFunction> functions,
+                                         Map<String, GatewayResponse> gatewayResponses,
+                                         String region, Clock clock, PrintStream log) {
+        return start(port, routes, functions, Map.of(), gatewayResponses, region, clock, log);
+    }
+
+    /**
+     * @param integrations the routes' integrations the runner provides itself, by the route's function id; a route
+     *                     whose id is in neither map is not served
+     */
+    public static ApiGatewayServer start(int port, Routes routes, Map<String, LocalFunction> functions,
+                                         Map<String, LocalIntegration> integrations,
                                          Map<String, GatewayResponse> gatewayResponses,
                                          String region, Clock clock, PrintStream log) {
         HttpServer server;
@@ -89,8 +103,8 @@ public final class ApiGatewayServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        ApiGatewayServer api = new ApiGatewayServer(server, executor, routes, functions, new GatewayErrors(gatewayResponses),
-                region, clock, log);
+        ApiGatewayServer api = new ApiGatewayServer(server, executor, routes, functions, integrations,
+                new GatewayErrors(gatewayResponses), region, clock, log);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
@@ -165,6 +179,10 @@ public final class ApiGatewayServer implements AutoCloseable {
     }
 
     private Outgoing invoke(HttpExchange exchange, Routes.Found found, byte[] body, String requestId) {
+        LocalIntegration integration = integrations.get(found.route().functionId());
+        if (integration != null) {
+            return integrate(integration, ProxyEvents.from(exchange, found, body, requestId, clock.instant()));
+        }
         LocalFunction function = functions.get(found.route().functionId());
         String functionId = function.definition().logicalId();
         Instant now = clock.instant();
@@ -206,6 +224,19 @@ public final class ApiGatewayServer implements AutoCloseable {
         // API Gateway's default for proxy responses that name no type.
         headers.putIfAbsent("Content-Type", List.of("application/json"));
         return new Outgoing(status, headers, responseBody);
+    }
+
+    private Outgoing integrate(LocalIntegration integration, APIGatewayProxyRequestEvent event) {
+        APIGatewayProxyResponseEvent response;
+        try {
+            response = integration.handle(event);
+        } catch (RuntimeException e) {
+            log.println(event.getResource() + " " + event.getRequestContext().getRequestId() + " failed: " + e);
+            return gatewayReply(errors.badLambdaResponse());
+        }
+        Map<String, List<String>> headers = responseHeaders(response);
+        headers.putIfAbsent("Content-Type", List.of("application/json"));
+        return new Outgoing(response.getStatusCode(), headers, responseBody(response));
     }
 
     private static Outgoing gatewayReply(GatewayErrors.Reply reply) {

@@ -52,6 +52,27 @@ final class GatewayErrors {
                 ErrorCode.INTERNAL_ERROR, 502, "Internal server error");
     }
 
+    /**
+     * The authorizer refused the credentials (it failed with the message {@code Unauthorized}), or the request
+     * lacks one of the authorizer's identity sources: 401.
+     */
+    Reply unauthorized() {
+        return render("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException",
+                ErrorCode.UNAUTHORIZED, 401, "Invalid credentials");
+    }
+
+    /** The authorizer's policy does not allow the request: 403. */
+    Reply accessDenied() {
+        return render("ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny",
+                "AccessDeniedException", ErrorCode.FORBIDDEN, 403, "Access denied");
+    }
+
+    /** The authorizer failed otherwise, or answered something that is not a policy: 500. */
+    Reply authorizerFailure() {
+        return render("AUTHORIZER_CONFIGURATION_ERROR", 500, null, "AuthorizerConfigurationException",
+                ErrorCode.INTERNAL_ERROR, 500, "Authorization is unavailable");
+    }
+
     private Reply render(String type, int defaultStatus, String message, String errorType,
                          ErrorCode fallbackCode, int fallbackStatus, String fallbackDescription) {
         Optional<GatewayResponse> specific = Optional.ofNullable(configured.get(type));
@@ -63,10 +84,12 @@ final class GatewayErrors {
                     Optional.ofNullable(errorType), Map.of());
         }
         int status = specific.flatMap(GatewayResponse::statusCode).orElse(defaultStatus);
-        String quoted = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"";
+        String quoted = message == null ? "null"
+                : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"";
         String body = template.get()
                 .replace("$context.error.messageString", quoted)
-                .replace("$context.error.message", message);
-        return new Reply(status, body, Optional.ofNullable(errorType), Map.of());
+                .replace("$context.error.message", message == null ? "" : message);
+        return new Reply(status, body, Optional.ofNullable(errorType),
+                response.map(GatewayResponse::headers).orElse(Map.of()));
     }
 }

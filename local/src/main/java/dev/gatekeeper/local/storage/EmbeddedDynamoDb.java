@@ -18,7 +18,7 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandle
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 
 /**
- * DynamoDB Local running inside this JVM, on a free port of 127.0.0.1 only, with one database whatever the
+ * DynamoDB Local running inside this JVM, on a port of 127.0.0.1 only (a free one unless told), with one database whatever the
  * credentials and region (DynamoDB Local's {@code -sharedDb}): kept in {@code shared-local-instance.db} in a
  * directory, or in memory.
  *
@@ -52,8 +52,18 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * @param directory where the database file lives (created by the caller); empty to keep everything in memory
      */
     public static EmbeddedDynamoDb start(Optional<Path> directory) {
+        return start(directory, 0);
+    }
+
+    /**
+     * Starts the database on a given port, so that other programs (the admin CLI) can find it.
+     *
+     * @param directory where the database file lives (created by the caller); empty to keep everything in memory
+     * @param port      on 127.0.0.1; 0 for any free port
+     */
+    public static EmbeddedDynamoDb start(Optional<Path> directory, int port) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        Server server = new Server(new InetSocketAddress(loopback, 0));
+        Server server = new Server(new InetSocketAddress(loopback, port));
         AbstractLocalDynamoDBServerHandler handler;
         try {
             handler = new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, directory.isEmpty(),
@@ -65,10 +75,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         } catch (Exception e) {
             stopQuietly(server);
             throw new IllegalStateException("DynamoDB Local did not start"
+                    + (port == 0 ? "" : " on 127.0.0.1:" + port + " (is the port in use? pass another --dynamodb-port)")
                     + directory.map(path -> " with its data in " + path).orElse(""), e);
         }
-        int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
-        return new EmbeddedDynamoDb(server, handler, URI.create("http://" + loopback.getHostAddress() + ":" + port));
+        int bound = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        return new EmbeddedDynamoDb(server, handler, URI.create("http://" + loopback.getHostAddress() + ":" + bound));
     }
 
     public URI endpoint() {

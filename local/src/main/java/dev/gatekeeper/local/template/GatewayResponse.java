@@ -9,9 +9,16 @@ import java.util.Optional;
  *
  * @param type              such as {@code MISSING_AUTHENTICATION_TOKEN} or {@code DEFAULT_5XX}
  * @param responseTemplates content type to body template; templates may use {@code $context.error.messageString}
+ * @param headers           the static response headers of {@code ResponseParameters.Headers}, unquoted
  */
-public record GatewayResponse(String type, Optional<Integer> statusCode, Map<String, String> responseTemplates) {
+public record GatewayResponse(String type, Optional<Integer> statusCode, Map<String, String> responseTemplates,
+                              Map<String, String> headers) {
     public GatewayResponse {
         responseTemplates = Map.copyOf(responseTemplates);
+        headers = Map.copyOf(headers);
+    }
+
+    public GatewayResponse(String type, Optional<Integer> statusCode, Map<String, String> responseTemplates) {
+        this(type, statusCode, responseTemplates, Map.of());
     }
 }

@@ -26,18 +26,21 @@ public final class SamTemplate {
     /** Lambda's defaults when neither the function nor Globals set them. */
     private static final int DEFAULT_MEMORY_MB = 128;
     private static final int DEFAULT_TIMEOUT_SECONDS = 3;
+    private static final String REQUEST_PAYLOAD = ApiAuthorizer.REQUEST;
 
     private final List<FunctionDefinition> functions;
     private final List<TableDefinition> tables;
     private final List<SecretDefinition> secrets;
     private final Map<String, GatewayResponse> gatewayResponses;
+    private final List<ApiAuthorizer> authorizers;
 
     private SamTemplate(List<FunctionDefinition> functions, List<TableDefinition> tables, List<SecretDefinition> secrets,
-                        Map<String, GatewayResponse> gatewayResponses) {
+                        Map<String, GatewayResponse> gatewayResponses, List<ApiAuthorizer> authorizers) {
         this.functions = List.copyOf(functions);
         this.tables = List.copyOf(tables);
         this.secrets = List.copyOf(secrets);
         this.gatewayResponses = Map.copyOf(gatewayResponses);
+        this.authorizers = List.copyOf(authorizers);
     }
 
     public static SamTemplate load(Path file) {
@@ -60,20 +63,23 @@ public final class SamTemplate {
         List<TableDefinition> tables = new ArrayList<>();
         List<SecretDefinition> secrets = new ArrayList<>();
         Map<String, GatewayResponse> gatewayResponses = new LinkedHashMap<>();
+        List<ApiAuthorizer> authorizers = new ArrayList<>();
         Intrinsics.section(root, "Resources").forEach((logicalId, resource) -> {
             switch (intrinsics.resourceType(logicalId)) {
                 case "AWS::Serverless::Function" -> functions.add(function(logicalId, map(resource), globals, intrinsics));
                 case "AWS::DynamoDB::Table" -> tables.add(table(logicalId, map(resource), intrinsics));
                 case "AWS::SecretsManager::Secret" -> secrets.add(new SecretDefinition(logicalId, intrinsics.localName(logicalId)));
-                case "AWS::Serverless::Api" -> gatewayResponses(logicalId, map(resource), intrinsics)
-                        .forEach(gatewayResponses::putIfAbsent);
+                case "AWS::Serverless::Api" -> {
+                    gatewayResponses(logicalId, map(resource), intrinsics).forEach(gatewayResponses::putIfAbsent);
+                    defaultAuthorizer(logicalId, map(resource), intrinsics).ifPresent(authorizers::add);
+                }
                 default -> {
                     // Not something the runner reproduces: APIs are served from the functions' events, the rest
                     // (policies, log groups, rotation schedules) has no local counterpart.
                 }
             }
         });
-        return new SamTemplate(functions, tables, secrets, gatewayResponses);
+        return new SamTemplate(functions, tables, secrets, gatewayResponses, authorizers);
     }
 
     public List<FunctionDefinition> functions() {
@@ -113,6 +119,46 @@ public final class SamTemplate {
         return gatewayResponses;
     }
 
+    /** The {@code Auth.DefaultAuthorizer} of the API whose stage is {@code stage}, if it has one. */
+    public Optional<ApiAuthorizer> defaultAuthorizer(String stage) {
+        return authorizers.stream().filter(authorizer -> authorizer.stage().equals(stage)).findFirst();
+    }
+
+    private static Optional<ApiAuthorizer> defaultAuthorizer(String logicalId, Map<String, Object> resource,
+                                                             Intrinsics intrinsics) {
+        String where = "Resources." + logicalId + ".Properties.Auth";
+        Map<String, Object> properties = Intrinsics.properties(resource);
+        Map<String, Object> auth = map(properties.get("Auth"));
+        Object defaultName = auth.get("DefaultAuthorizer");
+        if (defaultName == null) {
+            return Optional.empty();
+        }
+        String name = Intrinsics.scalar(defaultName, where + ".DefaultAuthorizer");
+        Map<String, Object> authorizer = map(map(auth.get("Authorizers")).get(name));
+        if (authorizer.isEmpty()) {
+            throw new TemplateException(where + ".DefaultAuthorizer names " + name + ", which is not in Authorizers");
+        }
+        String at = where + ".Authorizers." + name;
+        // Only what decides the request is read; FunctionArn (another stack's function) is not resolved.
+        String payloadType = Optional.ofNullable(authorizer.get("FunctionPayloadType"))
+                .map(type -> Intrinsics.scalar(type, at + ".FunctionPayloadType")).orElse("TOKEN");
+        Map<String, Object> identity = map(authorizer.get("Identity"));
+        List<String> headers = new ArrayList<>();
+        Object declared = identity.get("Headers");
+        if (declared instanceof List<?> list) {
+            list.forEach(header -> headers.add(Intrinsics.scalar(header, at + ".Identity.Headers")));
+        } else if (!REQUEST_PAYLOAD.equals(payloadType)) {
+            headers.add(Optional.ofNullable(identity.get("Header"))
+                    .map(header -> Intrinsics.scalar(header, at + ".Identity.Header")).orElse("Authorization"));
+        }
+        int reauthorizeEvery = number(Optional.ofNullable(identity.get("ReauthorizeEvery"))
+                .map(value -> Intrinsics.scalar(value, at + ".Identity.ReauthorizeEvery")).orElse(null),
+                300, at + ".Identity.ReauthorizeEvery");
+        String stage = intrinsics.resolveText(properties.get("StageName"), "Resources." + logicalId + ".StageName");
+        return Optional.of(new ApiAuthorizer(logicalId, stage == null ? IMPLICIT_API_STAGE : stage, name, payloadType,
+                headers, reauthorizeEvery));
+    }
+
     private static Map<String, GatewayResponse> gatewayResponses(String logicalId, Map<String, Object> resource,
                                                                  Intrinsics intrinsics) {
         String where = "Resources." + logicalId + ".GatewayResponses";
@@ -124,9 +170,17 @@ public final class SamTemplate {
             map(response.get("ResponseTemplates")).forEach((contentType, body) ->
                     templates.put(contentType, Intrinsics.scalar(body, where + "." + type)));
             Object status = response.get("StatusCode");
+            // A static header value is written quoted ('value'); anything else maps request data, not served here.
+            Map<String, String> headers = new LinkedHashMap<>();
+            map(map(response.get("ResponseParameters")).get("Headers")).forEach((name, header) -> {
+                String text = Intrinsics.scalar(header, where + "." + type + ".ResponseParameters.Headers." + name);
+                if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
+                    headers.put(name, text.substring(1, text.length() - 1));
+                }
+            });
             responses.put(type, new GatewayResponse(type,
                     status == null ? Optional.empty() : Optional.of(number(Intrinsics.scalar(status, where), 0, where)),
-                    templates));
+                    templates, headers));
         });
         return responses;
     }
