@@ -63,9 +63,11 @@ public final class AccessAuthorizer {
     private AccessDecision withBearer(Credentials.Bearer bearer, String sourceIp) {
         AccessTokenClaims claims = verifier.verify(bearer.token());
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
-                .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
                 .orElseThrow(() -> invalid(AuthFailure.REVOKED_TOKEN));
-        if (claims.ipFiltering()) {
+        if (!record.describes(claims)) {
+            throw invalid(AuthFailure.INVALID_TOKEN);
+        }
+        if (record.ipFiltering()) {
             // Held to the requester's allow-list, as Authenticator does: the requester is who uses the token.
             Organisation requester = organisations.find(record.requestingOrganisation())
                     .orElseThrow(() -> invalid(AuthFailure.INVALID_TOKEN));

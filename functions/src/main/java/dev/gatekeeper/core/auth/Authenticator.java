@@ -68,11 +68,13 @@ public final class Authenticator {
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
         AccessTokenClaims claims = verifier.verify(bearer.token());
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
-                .filter(stored -> stored.requestedOrganisation().equals(claims.organisation()))
                 .orElseThrow(() -> GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token"));
+        if (!record.describes(claims)) {
+            throw GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token");
+        }
         Organisation organisation = organisations.find(record.requestedOrganisation())
                 .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN));
-        if (claims.ipFiltering()) {
+        if (record.ipFiltering()) {
             // The token is used by whoever requested it, so it is held to the requester's allow-list.
             Organisation requester = record.requestingOrganisation().equals(organisation.id())
                     ? organisation

@@ -41,8 +41,7 @@ public final class TokenIntrospection {
             return Optional.empty();
         }
         return store.findLive(claims.organisation(), claims.tokenId(), clock.instant())
-                .filter(record -> record.requestedOrganisation().equals(claims.organisation())
-                        && record.requestingOrganisation().equals(claims.requestingOrganisation()))
+                .filter(record -> record.describes(claims))
                 .map(record -> new IntrospectedToken(claims, record));
     }
 }

@@ -59,6 +59,22 @@ public record TokenRecord(
         return revokedAt == null && !isExpiredAt(now);
     }
 
+    /**
+     * Whether a token's signed claims say what was stored when it was issued. The stored record is the authority:
+     * a token that claims other scopes, organisations or filters than its record was forged with a stolen signing
+     * key, even though its signature verifies.
+     */
+    public boolean describes(AccessTokenClaims claims) {
+        return id.equals(claims.tokenId())
+                && requestedOrganisation.equals(claims.organisation())
+                && requestingOrganisation.equals(claims.requestingOrganisation())
+                && accessType == claims.accessType()
+                && scopes.equals(claims.scopes())
+                && ipFiltering == claims.ipFiltering()
+                && mtlsFilter == claims.mtlsFilter()
+                && applicationToken == claims.applicationToken();
+    }
+
     public TokenRecord revokedAt(Instant when) {
         return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
                 parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,
