@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -32,7 +33,8 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
 
 /**
  * DynamoDB Local 3.x running inside the test JVM, started once and shared by every test class. Each test gets
- * its own table ({@link #createTokenTable()}), so tests never see each other's items and need no cleanup.
+ * its own table ({@link #createTokenTable()}), so tests never see each other's items and need no cleanup. When
+ * {@link Emulators#inUse()} is LocalStack, the same API and tables come from the LocalStack container instead.
  *
  * <p>Wired the way {@code ServerRunner.createServer} wires it, but with our own Jetty server: the one
  * {@code ServerRunner} builds listens on every interface and cannot be told otherwise, and this one must only be
@@ -41,26 +43,25 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
 public final class LocalDynamoDb {
     private static final LocalDynamoDb SHARED = start();
 
-    private final Server server;
-    private final AbstractLocalDynamoDBServerHandler handler;
     private final URI endpoint;
     private final DynamoDbClient client;
     private final AtomicInteger tables = new AtomicInteger();
 
-    private LocalDynamoDb(Server server, AbstractLocalDynamoDBServerHandler handler, URI endpoint) {
-        this.server = server;
-        this.handler = handler;
+    private LocalDynamoDb(URI endpoint, AwsCredentialsProvider credentials, Region region) {
         this.endpoint = endpoint;
         this.client = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .region(region)
+                .credentialsProvider(credentials)
                 // Explicit: DynamoDB Local puts the URL-connection and Netty clients on the test classpath too.
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 
-    /** The JVM-wide instance, started on first use and stopped when the JVM exits. */
+    /**
+     * The JVM-wide instance, started on first use and stopped when the JVM exits; with {@link Emulators#LOCALSTACK}
+     * it is LocalStack's DynamoDB instead, with the same tables.
+     */
     public static LocalDynamoDb shared() {
         return SHARED;
     }
@@ -106,6 +107,10 @@ public final class LocalDynamoDb {
     }
 
     private static LocalDynamoDb start() {
+        if (Emulators.inUse() == Emulators.LOCALSTACK) {
+            LocalStack localStack = LocalStack.shared();
+            return new LocalDynamoDb(localStack.endpoint(), localStack.credentials(), localStack.region());
+        }
         InetAddress loopback = InetAddress.getLoopbackAddress();
         int port = freePort(loopback);
         AbstractLocalDynamoDBServerHandler handler;
@@ -121,12 +126,14 @@ public final class LocalDynamoDb {
             throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);
         }
         URI endpoint = URI.create("http://" + loopback.getHostAddress() + ":" + port);
-        LocalDynamoDb local = new LocalDynamoDb(server, handler, endpoint);
-        Runtime.getRuntime().addShutdownHook(new Thread(local::stop, "local-dynamodb-stop"));
+        LocalDynamoDb local = new LocalDynamoDb(endpoint, StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("local", "local")), Region.US_EAST_1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(local.client, server, handler),
+                "local-dynamodb-stop"));
         return local;
     }
 
-    private void stop() {
+    private static void stop(DynamoDbClient client, Server server, AbstractLocalDynamoDBServerHandler handler) {
         client.close();
         try {
             server.stop();

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -37,7 +38,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * One moto server per test JVM, started from the project venv, answering the real Secrets Manager API on a free
- * local port. Tests isolate themselves by unique secret names rather than by resetting the server.
+ * local port. Tests isolate themselves by unique secret names rather than by resetting the server. When
+ * {@link Emulators#inUse()} is LocalStack, the same API comes from the LocalStack container instead (LocalStack's
+ * Secrets Manager is moto's, patched closer to AWS).
  */
 public final class MotoServer {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
@@ -46,24 +49,31 @@ public final class MotoServer {
     private static MotoServer shared;
 
     private final URI endpoint;
+    private final boolean localStack;
+    private final Region region;
     private final SecretsManagerClient secretsManager;
     private final HttpClient http = HttpClient.newHttpClient();
     private String rotationFunctionArn;
 
-    private MotoServer(URI endpoint) {
+    private MotoServer(URI endpoint, boolean localStack, AwsCredentialsProvider credentials, Region region) {
         this.endpoint = endpoint;
+        this.localStack = localStack;
+        this.region = region;
         this.secretsManager = SecretsManagerClient.builder()
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .region(region)
+                .credentialsProvider(credentials)
                 .endpointOverride(endpoint)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 
-    /** The server for this JVM, started on first use and stopped when the JVM exits. */
+    /**
+     * The server for this JVM, started on first use and stopped when the JVM exits; with {@link Emulators#LOCALSTACK}
+     * the LocalStack container instead.
+     */
     public static synchronized MotoServer shared() {
         if (shared == null) {
-            shared = start();
+            shared = Emulators.inUse() == Emulators.LOCALSTACK ? onLocalStack(LocalStack.shared()) : start();
         }
         return shared;
     }
@@ -99,7 +109,9 @@ public final class MotoServer {
      * yet. Returns that token; the test then plays Secrets Manager by running the four steps itself.
      *
      * <p>moto only starts a rotation for a Lambda function it knows, and calls it; with moto's Docker-free Lambda
-     * backend the call does nothing, which leaves the secret in exactly that state.
+     * backend the call does nothing, which leaves the secret in exactly that state. LocalStack also requires a
+     * function it knows and invokes it; this function's reserved concurrency is zero, so the invocation is throttled
+     * and, as on AWS when a rotation function cannot run, the new version stays {@code AWSPENDING} with no value.
      */
     public synchronized String startRotation(String secretId) {
         String functionArn = rotationFunction();
@@ -128,10 +140,12 @@ public final class MotoServer {
         });
     }
 
-    /** A do-nothing Lambda function in moto to name as the rotation function, created once. */
+    /** A Lambda function in the emulator that never runs, to name as the rotation function; created once. */
     private String rotationFunction() {
         if (rotationFunctionArn == null) {
-            post("/moto-api/config", "application/json", null, "{\"lambda\": {\"use_docker\": false}}");
+            if (!localStack) {
+                post("/moto-api/config", "application/json", null, "{\"lambda\": {\"use_docker\": false}}");
+            }
             String role = post("/", "application/x-www-form-urlencoded", "iam", form(Map.of(
                     "Action", "CreateRole",
                     "Version", "2010-05-08",
@@ -151,25 +165,37 @@ public final class MotoServer {
             try {
                 rotationFunctionArn = JSONObjectUtils.getString(JSONObjectUtils.parse(function), "FunctionArn");
             } catch (ParseException e) {
-                throw new IllegalStateException("moto CreateFunction answered " + function, e);
+                throw new IllegalStateException("CreateFunction answered " + function, e);
+            }
+            if (localStack) {
+                // LocalStack would run the function in Docker; with no concurrency every invocation is throttled.
+                send("PUT", "/2015-03-31/functions/gatekeeper-rotate-signing-key/concurrency", "application/json",
+                        "lambda", "{\"ReservedConcurrentExecutions\": 0}");
             }
         }
         return rotationFunctionArn;
     }
 
-    /** A call to a moto API the project has no SDK module for; moto routes by the service named in the scope. */
     private String post(String path, String contentType, String service, String body) {
+        return send("POST", path, contentType, service, body);
+    }
+
+    /**
+     * A call to an emulator API the project has no SDK module for; moto and LocalStack route by the service named in
+     * the credential scope, and check no signature.
+     */
+    private String send(String method, String path, String contentType, String service, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve(path))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (service != null) {
-            request.header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + REGION + "/" + service
+            request.header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + region.id() + "/" + service
                     + "/aws4_request, SignedHeaders=host, Signature=0");
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("moto answered " + response.statusCode() + " to " + path + ": "
+                throw new IllegalStateException(endpoint + " answered " + response.statusCode() + " to " + path + ": "
                         + response.body());
             }
             return response.body();
@@ -219,10 +245,15 @@ public final class MotoServer {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "moto-server-shutdown"));
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             awaitReady(process, endpoint, log);
-            return new MotoServer(endpoint);
+            return new MotoServer(endpoint, false,
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), Region.of(REGION));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + executable, e);
         }
+    }
+
+    private static MotoServer onLocalStack(LocalStack localStack) {
+        return new MotoServer(localStack.endpoint(), true, localStack.credentials(), localStack.region());
     }
 
     private static void awaitReady(Process process, URI endpoint, Path log) {
