@@ -67,6 +67,23 @@ final class CommandLine {
                                   authorizer, decided afresh on every request (ReauthorizeEvery: 0). Answers the
                                   authorizer's context for a valid Bearer token or API key, 401 for missing,
                                   invalid or revoked credentials, 403 for a source outside the IP allow-list
+
+            Throttling, as API Gateway's, with token buckets (a bucket holds BURST requests, is full at first and
+            refills at RATE a second): each credential (the Authorization header, kept only as its SHA-256, so one
+            bucket per API key or token, that is per organisation) has its own bucket, checked first, with the
+            template's per-API-key usage plan Throttle; a request it admits then takes a token from the bucket the
+            whole stage shares, with the template's MethodSettings throttle (a request the stage refuses gives the
+            caller's token back). Requests without credentials count only against the stage. An empty bucket is a
+            429 with the template's THROTTLED gateway response (an ErrorResponse, TOO_MANY_REQUESTS) and a
+            Retry-After header in seconds. So one organisation's flood is refused from its own bucket while the
+            others keep being served, until the floods together exceed the stage. /docs, /openapi.yaml and
+            --protect's routes are not throttled. Deployed, the usage plan limits only x-api-key callers (see the
+            template), so there the stage limit is all that stands between organisations.
+              --throttle-rate R   each credential's rate, requests a second (default: the usage plan's)
+              --throttle-burst B  each credential's burst (default: the usage plan's)
+              --stage-throttle-rate R   the stage's rate (default: the template's MethodSettings)
+              --stage-throttle-burst B  the stage's burst (default: the template's MethodSettings)
+              --no-throttle       throttle nothing (for load tests of the functions themselves)
             """ + STORAGE_OPTIONS;
 
     static final String INVOKE_HELP = """
@@ -84,7 +101,8 @@ final class CommandLine {
             """ + STORAGE_OPTIONS;
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--dynamodb-port", "--data-dir", "--seed", "--aws-endpoint",
-            "--env-vars", "--template", "--event", "-e");
+            "--env-vars", "--template", "--event", "-e", "--throttle-rate", "--throttle-burst", "--stage-throttle-rate",
+            "--stage-throttle-burst");
 
     sealed interface Command permits Help, Serve, Invoke {
     }
@@ -100,8 +118,18 @@ final class CommandLine {
     /**
      * @param dynamoDbPort the embedded DynamoDB Local's port; 0 for any free one
      * @param protect      also serve the sample protected API behind the authorizer
+     * @param throttling   the throttle options; the rest comes from the template
      */
-    record Serve(Storage storage, int port, int dynamoDbPort, boolean protect) implements Command {
+    record Serve(Storage storage, int port, int dynamoDbPort, boolean protect, Throttling throttling) implements Command {
+    }
+
+    /**
+     * The throttling options of serve: what is not given comes from the template.
+     *
+     * @param off no throttling at all
+     */
+    record Throttling(boolean off, Optional<Double> rate, Optional<Integer> burst, Optional<Double> stageRate,
+                      Optional<Integer> stageBurst) {
     }
 
     record Invoke(Storage storage, String functionId, String event) implements Command {
@@ -151,8 +179,15 @@ final class CommandLine {
         if (options.event != null) {
             throw new UsageException("--event is an option of invoke, not of serve");
         }
+        Throttling throttling = new Throttling(options.noThrottle, Optional.ofNullable(options.throttleRate),
+                Optional.ofNullable(options.throttleBurst), Optional.ofNullable(options.stageThrottleRate),
+                Optional.ofNullable(options.stageThrottleBurst));
+        if (throttling.off() && (throttling.rate().isPresent() || throttling.burst().isPresent()
+                || throttling.stageRate().isPresent() || throttling.stageBurst().isPresent())) {
+            throw new UsageException("--no-throttle excludes the other throttle options");
+        }
         return new Serve(options.storage(), options.port == null ? DEFAULT_PORT : options.port,
-                options.dynamoDbPort == null ? 0 : options.dynamoDbPort, options.protect);
+                options.dynamoDbPort == null ? 0 : options.dynamoDbPort, options.protect, throttling);
     }
 
     private static Command invoke(List<String> args) {
@@ -168,6 +203,10 @@ final class CommandLine {
         }
         if (options.protect) {
             throw new UsageException("--protect is an option of serve, not of invoke");
+        }
+        if (options.noThrottle || options.throttleRate != null || options.throttleBurst != null
+                || options.stageThrottleRate != null || options.stageThrottleBurst != null) {
+            throw new UsageException("throttling is an option of serve, not of invoke");
         }
         if (options.positional.size() != 1) {
             throw new UsageException("invoke needs exactly one FUNCTION (a logical id from the template), found "
@@ -186,6 +225,11 @@ final class CommandLine {
         Integer port;
         Integer dynamoDbPort;
         boolean protect;
+        boolean noThrottle;
+        Double throttleRate;
+        Integer throttleBurst;
+        Double stageThrottleRate;
+        Integer stageThrottleBurst;
         Path dataDirectory;
         Path seed;
         URI awsEndpoint;
@@ -221,6 +265,11 @@ final class CommandLine {
                     case "--port" -> options.port = port(name, value);
                     case "--dynamodb-port" -> options.dynamoDbPort = port(name, value);
                     case "--protect" -> options.protect = true;
+                    case "--no-throttle" -> options.noThrottle = true;
+                    case "--throttle-rate" -> options.throttleRate = rate(name, value);
+                    case "--throttle-burst" -> options.throttleBurst = burst(name, value);
+                    case "--stage-throttle-rate" -> options.stageThrottleRate = rate(name, value);
+                    case "--stage-throttle-burst" -> options.stageThrottleBurst = burst(name, value);
                     case "--data-dir" -> options.dataDirectory = Path.of(value);
                     case "--seed" -> options.seed = Path.of(value);
                     case "--aws-endpoint" -> options.awsEndpoint = endpoint(value);
@@ -256,6 +305,30 @@ final class CommandLine {
                 // reported below
             }
             throw new UsageException(option + " must be a number from 0 to 65535, not \"" + value + "\"");
+        }
+
+        private static double rate(String option, String value) {
+            try {
+                double rate = Double.parseDouble(value);
+                if (rate > 0 && rate <= 1_000_000) {
+                    return rate;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException(option + " must be a number of requests a second above 0, not \"" + value + "\"");
+        }
+
+        private static int burst(String option, String value) {
+            try {
+                int burst = Integer.parseInt(value);
+                if (burst >= 1) {
+                    return burst;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException(option + " must be a whole number of requests, at least 1, not \"" + value + "\"");
         }
 
         private static URI endpoint(String value) {

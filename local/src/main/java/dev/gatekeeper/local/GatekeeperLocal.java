@@ -12,6 +12,7 @@ import dev.gatekeeper.local.api.ApiGatewayServer;
 import dev.gatekeeper.local.api.AuthorizedIntegration;
 import dev.gatekeeper.local.api.AuthorizerContextEcho;
 import dev.gatekeeper.local.api.LocalIntegration;
+import dev.gatekeeper.local.api.RequestThrottle;
 import dev.gatekeeper.local.docs.ApiReferencePage;
 import dev.gatekeeper.local.docs.OpenApiDocument;
 import dev.gatekeeper.local.api.Routes;
@@ -31,6 +32,7 @@ import dev.gatekeeper.local.template.ApiRoute;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
 import dev.gatekeeper.local.template.TemplateException;
+import dev.gatekeeper.local.template.ThrottleLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -160,14 +162,44 @@ public final class GatekeeperLocal {
                 protectedApi(template, storage.template(), host, routes, integrations);
             }
             load(seed, storage.seed(), host, true);
+            RequestThrottle throttle = throttle(template, options.throttling());
             ApiGatewayServer server = ApiGatewayServer.start(options.port(), Routes.of(routes), served, integrations,
-                    template.gatewayResponses(), FunctionHost.REGION, clock, err);
+                    template.gatewayResponses(), FunctionHost.REGION, clock, err, throttle);
             banner(server.port(), routes, host.serviceTables());
+            err.println("Throttling: " + throttle.perCaller().map(limits -> "each credential " + limits)
+                    .orElse("no per-credential limit") + "; " + throttle.stage().map(limits -> "the stage " + limits)
+                    .orElse("no stage limit") + (options.throttling().off() ? " (--no-throttle)" : ""));
             return new LocalApi(server, host, err::println);
         } catch (RuntimeException e) {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * Each credential gets the usage plan's throttle (the template's per-API-key limit; the stage's if it has no
+     * usage plan), the stage its MethodSettings throttle; the command line overrides either.
+     */
+    static RequestThrottle throttle(SamTemplate template, CommandLine.Throttling options) {
+        if (options.off()) {
+            return RequestThrottle.none();
+        }
+        Optional<ThrottleLimits> stage = limits(template.stageThrottle(), options.stageRate(), options.stageBurst());
+        Optional<ThrottleLimits> perCaller = limits(template.usagePlanThrottle().or(template::stageThrottle),
+                options.rate(), options.burst());
+        return new RequestThrottle(perCaller, stage, System::nanoTime);
+    }
+
+    /** The template's limits with what the command line gives instead; a burst not given is the rate's second. */
+    private static Optional<ThrottleLimits> limits(Optional<ThrottleLimits> template, Optional<Double> rate,
+                                                   Optional<Integer> burst) {
+        if (rate.isEmpty() && burst.isEmpty()) {
+            return template;
+        }
+        double effectiveRate = rate.orElseGet(() -> template.map(ThrottleLimits::rate).orElse((double) burst.get()));
+        int effectiveBurst = burst.orElseGet(() -> template.map(ThrottleLimits::burst)
+                .orElse((int) Math.max(1, Math.ceil(effectiveRate))));
+        return Optional.of(new ThrottleLimits(effectiveRate, effectiveBurst));
     }
 
     /** {@code GET /openapi.yaml} and {@code GET /docs}, from the openapi.yaml beside the template, if there is one. */

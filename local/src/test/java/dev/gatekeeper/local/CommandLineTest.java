@@ -45,6 +45,21 @@ class CommandLineTest {
     }
 
     @Test
+    void throttlingIsExplainedAndItsLimitsMustBePositive() {
+        assertThat(run("help", "serve")).isZero();
+        assertThat(console.out()).contains("--throttle-rate R").contains("--stage-throttle-burst B")
+                .contains("--no-throttle").contains("Retry-After").contains("SHA-256");
+
+        assertThat(run("--throttle-rate", "0")).isEqualTo(2);
+        assertThat(run("--throttle-burst", "1.5")).isEqualTo(2);
+        assertThat(run("--no-throttle", "--stage-throttle-rate", "10")).isEqualTo(2);
+        assertThat(run("invoke", "JwksFunction", "-e", "x.json", "--no-throttle")).isEqualTo(2);
+        assertThat(console.err()).contains("--throttle-rate must be a number of requests a second above 0")
+                .contains("--throttle-burst must be a whole number").contains("--no-throttle excludes")
+                .contains("throttling is an option of serve");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageErrorNamingIt() {
         assertThat(run("serve", "--prot", "3000")).isEqualTo(2);
         assertThat(console.err()).contains("unknown option --prot");

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,11 +57,12 @@ public final class ApiGatewayServer implements AutoCloseable {
     private final String region;
     private final Clock clock;
     private final PrintStream log;
+    private final RequestThrottle throttle;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private ApiGatewayServer(HttpServer server, ExecutorService executor, Routes routes, Map<String, LocalFunction> functions,
                              Map<String, LocalIntegration> integrations, GatewayErrors errors, String region, Clock clock,
-                             PrintStream log) {
+                             PrintStream log, RequestThrottle throttle) {
         this.server = server;
         this.executor = executor;
         this.routes = routes;
@@ -69,6 +72,7 @@ public final class ApiGatewayServer implements AutoCloseable {
         this.region = region;
         this.clock = clock;
         this.log = log;
+        this.throttle = throttle;
     }
 
     /**
@@ -79,17 +83,19 @@ public final class ApiGatewayServer implements AutoCloseable {
     public static ApiGatewayServer start(int port, Routes routes, Map<String, LocalFunction> functions,
                                          Map<String, GatewayResponse> gatewayResponses,
                                          String region, Clock clock, PrintStream log) {
-        return start(port, routes, functions, Map.of(), gatewayResponses, region, clock, log);
+        return start(port, routes, functions, Map.of(), gatewayResponses, region, clock, log, RequestThrottle.none());
     }
 
     /**
      * @param integrations the routes' integrations the runner provides itself, by the route's function id; a route
      *                     whose id is in neither map is not served
+     * @param throttle     admits the requests to the functions' routes, or has them answered 429 (the runner's own
+     *                     integrations are not throttled)
      */
     public static ApiGatewayServer start(int port, Routes routes, Map<String, LocalFunction> functions,
                                          Map<String, LocalIntegration> integrations,
                                          Map<String, GatewayResponse> gatewayResponses,
-                                         String region, Clock clock, PrintStream log) {
+                                         String region, Clock clock, PrintStream log, RequestThrottle throttle) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
@@ -104,7 +110,7 @@ public final class ApiGatewayServer implements AutoCloseable {
             return thread;
         });
         ApiGatewayServer api = new ApiGatewayServer(server, executor, routes, functions, integrations,
-                new GatewayErrors(gatewayResponses), region, clock, log);
+                new GatewayErrors(gatewayResponses), region, clock, log, throttle);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
@@ -155,7 +161,10 @@ public final class ApiGatewayServer implements AutoCloseable {
                 response = gatewayReply(errors.requestTooLarge());
             } else if (match instanceof Routes.Found found) {
                 function = found.route().functionId();
-                response = invoke(exchange, found, body, requestId);
+                Optional<Duration> throttled = isThrottled(found) ? throttle.admit(authorization(exchange)) : Optional.empty();
+                response = throttled.isPresent()
+                        ? gatewayReply(errors.throttled(retryAfterSeconds(throttled.get())))
+                        : invoke(exchange, found, body, requestId);
             } else if (match instanceof Routes.MethodNotAllowed notAllowed) {
                 response = gatewayReply(errors.methodNotAllowed(notAllowed.resource(),
                         new ArrayList<>(notAllowed.allowedMethods())));
@@ -172,6 +181,21 @@ public final class ApiGatewayServer implements AutoCloseable {
             exchange.close();
             inFlight.decrementAndGet();
         }
+    }
+
+    /** Only the template's functions are behind the stage's throttle; the runner's own routes are not. */
+    private boolean isThrottled(Routes.Found found) {
+        return !integrations.containsKey(found.route().functionId());
+    }
+
+    private static List<String> authorization(HttpExchange exchange) {
+        List<String> values = exchange.getRequestHeaders().get("Authorization");
+        return values == null ? List.of() : values;
+    }
+
+    /** Retry-After is in whole seconds: the wait rounded up, at least 1. */
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toNanos() + 999_999_999L) / 1_000_000_000L);
     }
 
     /** A response ready to send. */

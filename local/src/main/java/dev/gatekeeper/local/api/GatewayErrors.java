@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.gatekeeper.api.JsonResponses;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.local.template.GatewayResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,15 +74,33 @@ final class GatewayErrors {
                 ErrorCode.INTERNAL_ERROR, 500, "Authorization is unavailable");
     }
 
+    /**
+     * The stage's or the caller's token bucket is empty: 429, with {@code Retry-After} (whole seconds, at least 1),
+     * which the runner adds and API Gateway does not (its clients only learn to back off).
+     */
+    Reply throttled(long retryAfterSeconds) {
+        Reply reply = render("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException", 429,
+                "{\"returnCode\": \"TOO_MANY_REQUESTS\", \"returnDescription\": \"Too many requests, retry later\"}");
+        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+        headers.put("Retry-After", String.valueOf(retryAfterSeconds));
+        return new Reply(reply.status(), reply.body(), reply.errorType(), headers);
+    }
+
     private Reply render(String type, int defaultStatus, String message, String errorType,
                          ErrorCode fallbackCode, int fallbackStatus, String fallbackDescription) {
+        return render(type, defaultStatus, message, errorType, fallbackStatus,
+                JsonResponses.error(fallbackCode, fallbackDescription, List.of()));
+    }
+
+    /** The template's response for {@code type}, else {@code fallbackBody}, an {@code ErrorResponse}. */
+    private Reply render(String type, int defaultStatus, String message, String errorType,
+                         int fallbackStatus, String fallbackBody) {
         Optional<GatewayResponse> specific = Optional.ofNullable(configured.get(type));
         Optional<GatewayResponse> response = specific.or(() ->
                 Optional.ofNullable(configured.get(defaultStatus >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX")));
         Optional<String> template = response.map(r -> r.responseTemplates().get("application/json"));
         if (template.isEmpty()) {
-            return new Reply(fallbackStatus, JsonResponses.error(fallbackCode, fallbackDescription, List.of()),
-                    Optional.ofNullable(errorType), Map.of());
+            return new Reply(fallbackStatus, fallbackBody, Optional.ofNullable(errorType), Map.of());
         }
         int status = specific.flatMap(GatewayResponse::statusCode).orElse(defaultStatus);
         String quoted = message == null ? "null"

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -27,12 +28,18 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
  * otherwise. Bypassing {@code ServerRunner} also leaves its telemetry unconfigured.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
+    /** sqlite4java names a queue's thread after its database file; a shared DynamoDB Local has one file. */
+    private static final String SHARED_DATABASE_QUEUE = "SQLiteQueue[shared-local-instance.db]";
+    private static final Duration DATABASE_RELEASE_TIMEOUT = Duration.ofSeconds(10);
+
     private final Server server;
     private final AbstractLocalDynamoDBServerHandler handler;
     private final URI endpoint;
     private final DynamoDbClient client;
+    private final boolean persistent;
 
-    private EmbeddedDynamoDb(Server server, AbstractLocalDynamoDBServerHandler handler, URI endpoint) {
+    private EmbeddedDynamoDb(Server server, AbstractLocalDynamoDBServerHandler handler, URI endpoint, boolean persistent) {
+        this.persistent = persistent;
         this.server = server;
         this.handler = handler;
         this.endpoint = endpoint;
@@ -79,7 +86,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                     + directory.map(path -> " with its data in " + path).orElse(""), e);
         }
         int bound = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
-        return new EmbeddedDynamoDb(server, handler, URI.create("http://" + loopback.getHostAddress() + ":" + bound));
+        return new EmbeddedDynamoDb(server, handler, URI.create("http://" + loopback.getHostAddress() + ":" + bound),
+                directory.isPresent());
     }
 
     public URI endpoint() {
@@ -97,6 +105,32 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         client.close();
         stopQuietly(server);
         handler.close();
+        if (persistent) {
+            awaitDatabaseReleased();
+        }
+    }
+
+    /**
+     * DynamoDB Local's shutdown only asks sqlite4java's queue to stop; the queue thread closes the database file
+     * later. A runner started again on the same data directory right away then finds the file locked
+     * ("database is locked"), so wait, boundedly, for that thread to end.
+     */
+    private static void awaitDatabaseReleased() {
+        long deadline = System.nanoTime() + DATABASE_RELEASE_TIMEOUT.toNanos();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(SHARED_DATABASE_QUEUE)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    thread.join(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static void stopQuietly(Server server) {

@@ -33,14 +33,19 @@ public final class SamTemplate {
     private final List<SecretDefinition> secrets;
     private final Map<String, GatewayResponse> gatewayResponses;
     private final List<ApiAuthorizer> authorizers;
+    private final Optional<ThrottleLimits> stageThrottle;
+    private final Optional<ThrottleLimits> usagePlanThrottle;
 
     private SamTemplate(List<FunctionDefinition> functions, List<TableDefinition> tables, List<SecretDefinition> secrets,
-                        Map<String, GatewayResponse> gatewayResponses, List<ApiAuthorizer> authorizers) {
+                        Map<String, GatewayResponse> gatewayResponses, List<ApiAuthorizer> authorizers,
+                        Optional<ThrottleLimits> stageThrottle, Optional<ThrottleLimits> usagePlanThrottle) {
         this.functions = List.copyOf(functions);
         this.tables = List.copyOf(tables);
         this.secrets = List.copyOf(secrets);
         this.gatewayResponses = Map.copyOf(gatewayResponses);
         this.authorizers = List.copyOf(authorizers);
+        this.stageThrottle = stageThrottle;
+        this.usagePlanThrottle = usagePlanThrottle;
     }
 
     public static SamTemplate load(Path file) {
@@ -64,6 +69,8 @@ public final class SamTemplate {
         List<SecretDefinition> secrets = new ArrayList<>();
         Map<String, GatewayResponse> gatewayResponses = new LinkedHashMap<>();
         List<ApiAuthorizer> authorizers = new ArrayList<>();
+        List<ThrottleLimits> stageThrottles = new ArrayList<>();
+        List<ThrottleLimits> usagePlanThrottles = new ArrayList<>();
         Intrinsics.section(root, "Resources").forEach((logicalId, resource) -> {
             switch (intrinsics.resourceType(logicalId)) {
                 case "AWS::Serverless::Function" -> functions.add(function(logicalId, map(resource), globals, intrinsics));
@@ -72,14 +79,18 @@ public final class SamTemplate {
                 case "AWS::Serverless::Api" -> {
                     gatewayResponses(logicalId, map(resource), intrinsics).forEach(gatewayResponses::putIfAbsent);
                     defaultAuthorizer(logicalId, map(resource), intrinsics).ifPresent(authorizers::add);
+                    stageThrottle(logicalId, map(resource), intrinsics).ifPresent(stageThrottles::add);
                 }
+                case "AWS::ApiGateway::UsagePlan" ->
+                        usagePlanThrottle(logicalId, map(resource), intrinsics).ifPresent(usagePlanThrottles::add);
                 default -> {
                     // Not something the runner reproduces: APIs are served from the functions' events, the rest
                     // (policies, log groups, rotation schedules) has no local counterpart.
                 }
             }
         });
-        return new SamTemplate(functions, tables, secrets, gatewayResponses, authorizers);
+        return new SamTemplate(functions, tables, secrets, gatewayResponses, authorizers,
+                stageThrottles.stream().findFirst(), usagePlanThrottles.stream().findFirst());
     }
 
     public List<FunctionDefinition> functions() {
@@ -117,6 +128,51 @@ public final class SamTemplate {
      */
     public Map<String, GatewayResponse> gatewayResponses() {
         return gatewayResponses;
+    }
+
+    /**
+     * The throttle of every method of the stage: the {@code MethodSettings} entry for {@code /*} and {@code *} of
+     * the first API that has one, parameters at their defaults.
+     */
+    public Optional<ThrottleLimits> stageThrottle() {
+        return stageThrottle;
+    }
+
+    /** The per-API-key {@code Throttle} of the first usage plan that sets one, parameters at their defaults. */
+    public Optional<ThrottleLimits> usagePlanThrottle() {
+        return usagePlanThrottle;
+    }
+
+    private static Optional<ThrottleLimits> stageThrottle(String logicalId, Map<String, Object> resource,
+                                                          Intrinsics intrinsics) {
+        String where = "Resources." + logicalId + ".Properties.MethodSettings";
+        for (Map<String, Object> settings : maps(Intrinsics.properties(resource).get("MethodSettings"))) {
+            if ("/*".equals(settings.get("ResourcePath")) && "*".equals(settings.get("HttpMethod"))) {
+                return throttle(settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit"), where,
+                        intrinsics);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<ThrottleLimits> usagePlanThrottle(String logicalId, Map<String, Object> resource,
+                                                              Intrinsics intrinsics) {
+        Map<String, Object> throttle = map(Intrinsics.properties(resource).get("Throttle"));
+        return throttle(throttle.get("RateLimit"), throttle.get("BurstLimit"),
+                "Resources." + logicalId + ".Properties.Throttle", intrinsics);
+    }
+
+    private static Optional<ThrottleLimits> throttle(Object rate, Object burst, String where, Intrinsics intrinsics) {
+        String rateText = intrinsics.resolveText(rate, where + ".RateLimit");
+        String burstText = intrinsics.resolveText(burst, where + ".BurstLimit");
+        if (rateText == null || burstText == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ThrottleLimits(Double.parseDouble(rateText.trim()), number(burstText, 0, where)));
+        } catch (IllegalArgumentException e) {
+            throw new TemplateException(where + ": not a throttle (rate " + rateText + ", burst " + burstText + ")", e);
+        }
     }
 
     /** The {@code Auth.DefaultAuthorizer} of the API whose stage is {@code stage}, if it has one. */

@@ -107,6 +107,12 @@ class SamTemplateTest {
     }
 
     @Test
+    void theStageThrottleIsTheMethodSettingsAndEachKeysIsTheUsagePlans() {
+        assertThat(TEMPLATE.stageThrottle()).hasValue(new ThrottleLimits(100, 200));
+        assertThat(TEMPLATE.usagePlanThrottle()).hasValue(new ThrottleLimits(25, 50));
+    }
+
+    @Test
     void theMissingResourceGatewayResponseIsA404() {
         GatewayResponse missing = TEMPLATE.gatewayResponses().get("MISSING_AUTHENTICATION_TOKEN");
 
