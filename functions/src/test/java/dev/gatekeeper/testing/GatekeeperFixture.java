@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * A complete service for handler tests: its own table in DynamoDB Local, its own signing-key secret in moto, the
@@ -80,7 +81,12 @@ public final class GatekeeperFixture {
      * given (for example one that counts its requests).
      */
     public Gatekeeper gatekeeperWith(DynamoDbClient dynamoDb) {
-        return Gatekeeper.create(config, dynamoDb, new SecretsManagerSigningKeySource(moto.secretsManager(), secretArn),
+        return gatekeeperWith(dynamoDb, moto.secretsManager());
+    }
+
+    /** Another container whose signing keys come through {@code secretsManager} (for example a faulty one). */
+    public Gatekeeper gatekeeperWith(DynamoDbClient dynamoDb, SecretsManagerClient secretsManager) {
+        return Gatekeeper.create(config, dynamoDb, new SecretsManagerSigningKeySource(secretsManager, secretArn),
                 clock, this::nextTokenId);
     }
 

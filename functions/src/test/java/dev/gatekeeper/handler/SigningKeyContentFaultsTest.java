@@ -1,0 +1,126 @@
+package dev.gatekeeper.handler;
+
+import static dev.gatekeeper.handler.DynamoDbFaultsTest.assertServiceUnavailable;
+import static dev.gatekeeper.handler.DynamoDbFaultsTest.introspect;
+import static dev.gatekeeper.handler.DynamoDbFaultsTest.issue;
+import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
+import static dev.gatekeeper.testing.GatekeeperFixture.PARTNER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.GatekeeperFixture;
+import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.MotoServer;
+import dev.gatekeeper.testing.TestKeys;
+import java.text.ParseException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the signing-key secret holds decides whether the service signs at all: anything but a usable key set at
+ * {@code AWSCURRENT} fails closed with 503 and nothing is issued or stored; a rotation that never finished is
+ * invisible until Secrets Manager moves {@code AWSCURRENT}.
+ */
+class SigningKeyContentFaultsTest {
+    /** Outlives the key cache period the tests move the clock past (the default lifetime is 10 s). */
+    private static final String LONG_LIVED = "{\"scopes\":[\"admin\"],\"expiresIn\":3600}";
+
+    private final GatekeeperFixture gk = GatekeeperFixture.create();
+
+    static Stream<Arguments> unusableKeySets() throws JOSEException {
+        String rsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.toJSONObject());
+        String publicRsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.toPublicJWK().toJSONObject());
+        String ec = JSONObjectUtils.toJSONString(new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate().toJSONObject());
+        String kid = TestKeys.SECOND.getKeyID();
+        return Stream.of(
+                Arguments.of("malformed JSON", "{\"current\": \"" + kid + "\", \"keys\": ["),
+                Arguments.of("not a key set", "[\"" + kid + "\"]"),
+                Arguments.of("an EC key, not RSA", "{\"current\":\"ec-1\",\"keys\":[" + ec + "]}"),
+                Arguments.of("a public RSA key only", "{\"current\":\"" + kid + "\",\"keys\":[" + publicRsa + "]}"),
+                Arguments.of("no current key named", "{\"keys\":[" + rsa + "]}"),
+                Arguments.of("current names a missing key", "{\"current\":\"gone\",\"keys\":[" + rsa + "]}"),
+                Arguments.of("no keys", "{\"current\":\"" + kid + "\",\"keys\":[]}"),
+                Arguments.of("the CloudFormation placeholder", "{\"placeholder\":\"replaced by the first rotation\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusableKeySets")
+    void anUnusableKeySetFailsClosedWithServiceUnavailableAndIssuesNothing(String what, String secretValue) {
+        putCurrent(secretValue);
+
+        Response issued = gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY));
+
+        assertServiceUnavailable(issued);
+        assertThat(issued.body().get("returnDescription").asText()).isEqualTo("Signing keys are unavailable");
+        assertThat(gk.gatekeeper.tokenStore().listForOrganisation(new OrganisationId("merchant01"), 10)).isEmpty();
+        assertServiceUnavailable(gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build()));
+    }
+
+    /**
+     * Invalid content at {@code AWSCURRENT} while valid keys are cached: the service fails closed rather than keep
+     * the cached keys. {@code AWSCURRENT} is the operators' statement of which keys are trusted; when it no longer
+     * says, the service cannot tell a broken write from a withdrawn key, and a compromised key must stop verifying
+     * within one cache period. An outage (no answer at all) is different: the cached keys stay in use (see
+     * SecretsManagerFaultsTest). Fixing the secret brings the service back on the next request, without a restart.
+     */
+    @Test
+    void invalidKeysAppearingOnAReloadFailClosedEvenWithValidKeysCachedAndAFixedSecretRecoversOnTheNextRequest() {
+        Response before = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
+        putCurrent("{\"current\": \"broken");
+        gk.clock.advance(gk.gatekeeper.signingKeys().maxAge().plusSeconds(1));
+
+        assertServiceUnavailable(gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY)));
+        assertServiceUnavailable(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, before.accessToken())));
+
+        putCurrent(SigningKeySetJson.format(TestKeys.only(TestKeys.FIRST)));
+
+        assertThat(gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
+        assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, before.accessToken()))
+                .body().get("active").asBoolean()).isTrue();
+    }
+
+    /**
+     * A rotation stuck half-way: the new key set was written as {@code AWSPENDING} but {@code AWSCURRENT} never
+     * moved (finishSecret did not run). The service reads {@code AWSCURRENT} only, so it keeps signing with the old
+     * current key, verifies its tokens, and does not publish the pending key.
+     */
+    @Test
+    void aRotationStuckHalfWayKeepsSigningAndPublishingTheCurrentKeysOnly() throws ParseException {
+        Response before = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
+        MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
+                .secretString(SigningKeySetJson.format(TestKeys.rotated()))
+                .versionStages("AWSPENDING"));
+        gk.clock.advance(gk.gatekeeper.signingKeys().maxAge().plusSeconds(1));
+
+        Response after = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
+        Response jwks = gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
+
+        assertThat(kid(after.accessToken())).isEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(jwks.body().get("keys").findValuesAsText("kid")).containsExactly(TestKeys.FIRST.getKeyID());
+        for (Response token : List.of(before, after)) {
+            assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, token.accessToken()))
+                    .body().get("active").asBoolean()).isTrue();
+        }
+    }
+
+    private void putCurrent(String value) {
+        MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
+                .secretString(value));
+    }
+
+    private static String kid(String jwt) throws ParseException {
+        return SignedJWT.parse(jwt).getHeader().getKeyID();
+    }
+
+}
