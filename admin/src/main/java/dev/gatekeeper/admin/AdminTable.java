@@ -1,9 +1,11 @@
 package dev.gatekeeper.admin;
 
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.core.apikey.ApiKeyRegistry;
+import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.organisation.OrganisationRegistry;
 import dev.gatekeeper.core.token.TokenStore;
 import java.net.URI;
@@ -45,6 +47,7 @@ final class AdminTable implements AutoCloseable {
     private final OrganisationRegistry organisations;
     private final ApiKeyRegistry apiKeys;
     private final TokenStore tokens;
+    private final AuditLog audit;
 
     private AdminTable(String name, String description, DynamoDbClient client, AwsCredentialsProvider credentials) {
         this.description = description;
@@ -52,7 +55,9 @@ final class AdminTable implements AutoCloseable {
         this.credentials = credentials;
         this.organisations = new DynamoDbOrganisationRegistry(client, name);
         this.apiKeys = new DynamoDbApiKeyRegistry(client, name);
+        // The CLI's own revocations are audited (as the administrator's) with the service's default retention.
         this.tokens = new DynamoDbTokenStore(client, name, UNUSED_RETENTION);
+        this.audit = new DynamoDbAuditLog(client, name, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION);
     }
 
     /** Builds the client; nothing is sent until a command reads or writes. */
@@ -90,6 +95,10 @@ final class AdminTable implements AutoCloseable {
 
     TokenStore tokens() {
         return tokens;
+    }
+
+    AuditLog audit() {
+        return audit;
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.gatekeeper.admin;
 
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.TokenId;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -20,6 +23,30 @@ final class ArgumentConverters {
         public OrganisationId convert(String value) {
             return OrganisationId.parse(value).orElseThrow(() -> new TypeConversionException(
                     "'" + value + "' is not an organisation id (10 lower-case letters or digits)"));
+        }
+    }
+
+    /** An organisation id, or the audit trail's partition of refusals tied to no organisation. */
+    static final class AuditPartitions implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (AuditEvent.UNATTRIBUTED.equals(value) || OrganisationId.parse(value).isPresent()) {
+                return value;
+            }
+            throw new TypeConversionException("'" + value + "' is not an organisation id (10 lower-case letters or "
+                    + "digits) or " + AuditEvent.UNATTRIBUTED);
+        }
+    }
+
+    /** An ISO-8601 instant such as 2026-05-01T00:00:00Z. */
+    static final class Instants implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not an ISO-8601 time such as 2026-05-01T00:00:00Z");
+            }
         }
     }
 

@@ -22,8 +22,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = GatekeeperAdminCommand.Version.class,
         usageHelpAutoWidth = true,
-        description = "Manages Gatekeeper organisations, API keys and tokens in a local or deployed table.",
-        subcommands = {OrganisationCommand.class, ApiKeyCommand.class, TokenCommand.class},
+        description = {"Manages Gatekeeper organisations, API keys and tokens in a local or deployed table,",
+                "and reads its audit trail."},
+        subcommands = {OrganisationCommand.class, ApiKeyCommand.class, TokenCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:Success.",

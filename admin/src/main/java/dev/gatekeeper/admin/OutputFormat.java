@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -86,6 +87,47 @@ final class OutputFormat {
                     token.requestingOrganisation().value(), String.join(" ", token.scopes()));
         }
         return table.render();
+    }
+
+    static String auditJson(List<AuditEvent> events) {
+        return json(array(events, event -> {
+            ObjectNode node = JSON.createObjectNode()
+                    .put("id", event.id().toString())
+                    .put("time", event.time().toString())
+                    .put("organisation", event.organisation())
+                    .put("actingOrganisation", orNull(event.actingOrganisation()))
+                    .put("action", event.action().name())
+                    .put("tokenId", event.tokenId());
+            if (event.count() == null) {
+                node.putNull("count");
+            } else {
+                node.put("count", event.count().longValue());
+            }
+            return node.put("sourceIp", event.sourceIp())
+                    .put("requestId", event.requestId())
+                    .put("outcome", event.outcome())
+                    .put("reason", event.reason());
+        }));
+    }
+
+    static String auditTable(List<AuditEvent> events) {
+        TextTable table = new TextTable("TIME", "ACTION", "OUTCOME", "REASON", "ACTING", "TOKEN ID", "COUNT",
+                "SOURCE IP", "REQUEST ID");
+        for (AuditEvent event : events) {
+            table.row(event.time().toString(), event.action().name(), event.outcome(), blank(event.reason()),
+                    blank(orNull(event.actingOrganisation())), blank(event.tokenId()),
+                    event.count() == null ? "" : event.count().toString(), blank(event.sourceIp()),
+                    blank(event.requestId()));
+        }
+        return table.render();
+    }
+
+    private static String orNull(OrganisationId id) {
+        return id == null ? null : id.value();
+    }
+
+    private static String blank(String value) {
+        return value == null ? "" : value;
     }
 
     private static ObjectNode organisationNode(Organisation organisation) {

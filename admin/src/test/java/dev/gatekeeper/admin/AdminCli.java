@@ -1,6 +1,7 @@
 package dev.gatekeeper.admin;
 
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.testing.LocalDynamoDb;
@@ -66,6 +67,10 @@ final class AdminCli {
 
     DynamoDbApiKeyRegistry apiKeys() {
         return new DynamoDbApiKeyRegistry(client, table);
+    }
+
+    DynamoDbAuditLog audit() {
+        return new DynamoDbAuditLog(client, table, Duration.ofDays(400));
     }
 
     DynamoDbTokenStore tokens() {

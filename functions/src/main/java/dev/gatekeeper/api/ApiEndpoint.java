@@ -3,17 +3,25 @@ package dev.gatekeeper.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
 import dev.gatekeeper.core.auth.Authenticator;
 import dev.gatekeeper.core.auth.Caller;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.observability.EmfMetrics;
 import dev.gatekeeper.observability.RequestMetrics;
 import dev.gatekeeper.observability.RequestTelemetry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * The flow every API operation shares: authenticate (401/403), check the content type (415), run the operation,
  * and turn any failure into an {@code ErrorResponse}. Each request logs one line with its outcome and publishes one
  * line of metrics. Nothing about a failure's internals reaches the caller.
+ *
+ * <p>Refused credentials (a 401 or 403 from authentication) leave an audit record, best-effort: failing to write
+ * it is logged and changes nothing in the response.
  */
 public final class ApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
@@ -53,10 +64,17 @@ public final class ApiEndpoint {
 
     private final Authenticator authenticator;
     private final EmfMetrics metrics;
+    private final AuditLog auditLog;
+    private final Clock clock;
+    private final Supplier<UUID> auditIds;
 
-    public ApiEndpoint(Authenticator authenticator, EmfMetrics metrics) {
+    public ApiEndpoint(Authenticator authenticator, EmfMetrics metrics, AuditLog auditLog, Clock clock,
+                       Supplier<UUID> auditIds) {
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.auditLog = auditLog;
+        this.clock = clock;
+        this.auditIds = auditIds;
     }
 
     /**
@@ -70,8 +88,7 @@ public final class ApiEndpoint {
         ApiRequest request = new ApiRequest(event);
         try (RequestTelemetry telemetry = RequestTelemetry.start(metrics, operationId, request.requestId(), context)) {
             try {
-                Caller caller = authenticator.authenticate(
-                        AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
+                Caller caller = authenticate(request, permission);
                 telemetry.organisation(caller.organisation().id().value());
                 requireContentType(request, bodyKind);
                 return succeeded(operationId, operation.perform(request, caller, telemetry.metrics()), telemetry);
@@ -91,6 +108,35 @@ public final class ApiEndpoint {
             } catch (RuntimeException e) {
                 return failure(operationId, e, telemetry);
             }
+        }
+    }
+
+    private Caller authenticate(ApiRequest request, Permission permission) {
+        try {
+            return authenticator.authenticate(
+                    AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
+        } catch (GatekeeperException e) {
+            if (e.authFailure().isPresent()) {
+                recordRefusal(request, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Records who was refused and why; never the credential. A refusal that cannot be tied to an organisation
+     * (unknown key, forged or expired token) goes to the {@link AuditEvent#UNATTRIBUTED} partition.
+     */
+    private void recordRefusal(ApiRequest request, GatekeeperException refusal) {
+        try {
+            auditLog.record(new AuditEvent(auditIds.get(),
+                    refusal.credentialOwner().map(OrganisationId::value).orElse(AuditEvent.UNATTRIBUTED),
+                    refusal.credentialOwner().orElse(null), AuditAction.CREDENTIAL_REFUSED, null, null,
+                    Instant.ofEpochMilli(clock.millis()), request.sourceIp(), request.requestId(), AuditEvent.REFUSED,
+                    refusal.authFailure().orElseThrow().label()));
+        } catch (RuntimeException e) {
+            // The caller is refused either way; the gap in the trail shows in the logs.
+            LOG.error("Could not record refused credentials in the audit log", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.gatekeeper.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.auth.Caller;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -69,5 +71,10 @@ public final class ApiRequest {
     public String requestId() {
         var context = event.getRequestContext();
         return context == null ? null : context.getRequestId();
+    }
+
+    /** Who makes this request and from where, for the audit record of the change it makes. */
+    public AuditContext audit(Caller caller) {
+        return new AuditContext(caller.organisation().id(), caller.sourceIp(), requestId());
     }
 }

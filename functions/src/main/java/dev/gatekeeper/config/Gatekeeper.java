@@ -1,11 +1,13 @@
 package dev.gatekeeper.config;
 
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.api.ApiEndpoint;
 import dev.gatekeeper.api.AuthorizerEndpoint;
+import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.auth.AccessAuthorizer;
 import dev.gatekeeper.core.auth.Authenticator;
 import dev.gatekeeper.core.keys.SigningKeySource;
@@ -45,6 +47,7 @@ public final class Gatekeeper {
     private static volatile Gatekeeper shared;
 
     private final TokenStore tokenStore;
+    private final AuditLog auditLog;
     private final OrganisationHierarchy hierarchy;
     private final TokenIssuer issuer;
     private final TokenRevocation revocation;
@@ -59,7 +62,10 @@ public final class Gatekeeper {
                        Supplier<UUID> tokenIds) {
         var organisations = new DynamoDbOrganisationRegistry(dynamoDb, config.tableName());
         var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName());
-        this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention());
+        // Audit record ids are not token ids: a test's sequence of token ids stays what it expects.
+        this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention(),
+                config.auditRetention(), UUID::randomUUID);
+        this.auditLog = new DynamoDbAuditLog(dynamoDb, config.tableName(), config.auditRetention());
         this.signingKeys = new SigningKeys(keySource, clock, config.signingKeyMaxAge(), UNKNOWN_KID_RELOAD_INTERVAL);
         this.hierarchy = new OrganisationHierarchy(organisations);
         this.verifier = new JwtAccessTokenVerifier(signingKeys, config.tokenSettings(), clock);
@@ -68,7 +74,8 @@ public final class Gatekeeper {
         this.revocation = new TokenRevocation(tokenStore, verifier, clock);
         this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
         EmfMetrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), clock);
-        this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock), metrics);
+        this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock), metrics,
+                auditLog, clock, UUID::randomUUID);
         this.authorizer = new AccessAuthorizer(apiKeys, new CachingOrganisationDirectory(organisations, clock,
                 AUTHORIZER_ORGANISATION_CACHE, AUTHORIZER_ORGANISATION_CACHE_ENTRIES), verifier, tokenStore, clock);
         this.authorizerEndpoint = new AuthorizerEndpoint(authorizer, metrics);
@@ -142,5 +149,9 @@ public final class Gatekeeper {
 
     public TokenStore tokenStore() {
         return tokenStore;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
     }
 }

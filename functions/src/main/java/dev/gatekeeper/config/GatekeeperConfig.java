@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param awsEndpoint      an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
  * @param metricsNamespace the CloudWatch namespace of the service's metrics
+ * @param auditRetention   how long an audit record is kept before DynamoDB TTL removes it
  */
 public record GatekeeperConfig(
         String tableName,
@@ -24,7 +25,8 @@ public record GatekeeperConfig(
         Duration signingKeyMaxAge,
         Optional<URI> awsEndpoint,
         String region,
-        String metricsNamespace) {
+        String metricsNamespace,
+        Duration auditRetention) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String SIGNING_KEY_SECRET_ARN = "SIGNING_KEY_SECRET_ARN";
@@ -35,6 +37,7 @@ public record GatekeeperConfig(
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String AUDIT_RETENTION_DAYS = "AUDIT_RETENTION_DAYS";
 
     /** Fails at container start, naming every missing variable, rather than on some later request. */
     public static GatekeeperConfig fromEnvironment(Map<String, String> env) {
@@ -58,7 +61,8 @@ public record GatekeeperConfig(
                 Optional.ofNullable(env.get(AWS_ENDPOINT_URL)).filter(s -> !s.isBlank()).map(URI::create),
                 Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"),
                 Optional.ofNullable(env.get(METRICS_NAMESPACE)).map(String::trim).filter(s -> !s.isEmpty())
-                        .orElse(EmfMetrics.DEFAULT_NAMESPACE));
+                        .orElse(EmfMetrics.DEFAULT_NAMESPACE),
+                Duration.ofDays(positive(env, AUDIT_RETENTION_DAYS, 400)));
     }
 
     private static long positive(Map<String, String> env, String name, long fallback) {

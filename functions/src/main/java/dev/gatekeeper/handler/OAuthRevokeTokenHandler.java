@@ -31,7 +31,7 @@ public final class OAuthRevokeTokenHandler
         return gatekeeper.endpoint().handle("revokeTokenOAuth", event, context, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
                 (request, caller, metrics) -> {
                     if (gatekeeper.revocation().revokePresented(caller.organisation(),
-                            FormBodies.tokenParameter(request.body().orElse(null)))) {
+                            FormBodies.tokenParameter(request.body().orElse(null)), request.audit(caller))) {
                         metrics.tokenRevoked();
                     }
                     return TokenResponses.oauthRevoked();

@@ -29,7 +29,7 @@ public final class RequestApplicationTokenHandler
         return gatekeeper.endpoint().handle("requestApplicationTokenUsingPOST", event, context, Permission.OWN_APPLICATION_TOKENS, BodyKind.JSON,
                 (request, caller, metrics) -> {
                     IssuedToken token = gatekeeper.issuer().issueApplication(caller, caller.organisation(),
-                            JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                            JsonBodies.applicationTokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created("/tokens/" + token.record().id(), token);
                 });

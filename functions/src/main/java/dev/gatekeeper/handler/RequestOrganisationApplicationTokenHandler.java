@@ -32,7 +32,7 @@ public final class RequestOrganisationApplicationTokenHandler
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     IssuedToken token = gatekeeper.issuer().issueApplication(caller, target,
-                            JsonBodies.applicationTokenRequest(request.body().orElse(null)));
+                            JsonBodies.applicationTokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created(
                             "/organisations/" + target.id() + "/applications/tokens/" + token.record().id(), token);

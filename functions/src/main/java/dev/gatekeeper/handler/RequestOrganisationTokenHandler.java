@@ -31,7 +31,8 @@ public final class RequestOrganisationTokenHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    IssuedToken token = gatekeeper.issuer().issue(caller, target, JsonBodies.tokenRequest(request.body().orElse(null)));
+                    IssuedToken token = gatekeeper.issuer().issue(caller, target,
+                            JsonBodies.tokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created("/organisations/" + target.id() + "/tokens/" + token.record().id(), token);
                 });

@@ -29,7 +29,7 @@ public final class RequestTokenHandler
         return gatekeeper.endpoint().handle("requestTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.JSON,
                 (request, caller, metrics) -> {
                     IssuedToken token = gatekeeper.issuer().issue(caller, caller.organisation(),
-                            JsonBodies.tokenRequest(request.body().orElse(null)));
+                            JsonBodies.tokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created("/tokens/" + token.record().id(), token);
                 });

@@ -26,7 +26,7 @@ public final class RevokeAllTokensHandler
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handle("revokeAllTokensUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
                 (request, caller, metrics) -> {
-                    long count = gatekeeper.revocation().revokeAll(caller.organisation());
+                    long count = gatekeeper.revocation().revokeAll(caller.organisation(), request.audit(caller));
                     metrics.revokedAll(count);
                     return TokenResponses.revokedAll("/tokens/revoke", count);
                 });

@@ -30,7 +30,8 @@ public final class RevokeOrganisationTokenHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    TokenRecord token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"));
+                    TokenRecord token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"),
+                            request.audit(caller));
                     metrics.tokenRevoked();
                     return TokenResponses.revoked("/organisations/" + target.id() + "/tokens/" + token.id() + "/revoke", token);
                 });

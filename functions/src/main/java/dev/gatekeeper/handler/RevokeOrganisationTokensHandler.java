@@ -29,7 +29,7 @@ public final class RevokeOrganisationTokensHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    long count = gatekeeper.revocation().revokeAll(target);
+                    long count = gatekeeper.revocation().revokeAll(target, request.audit(caller));
                     metrics.revokedAll(count);
                     return TokenResponses.revokedAll("/organisations/" + target.id() + "/tokens/revoke", count);
                 });

@@ -27,7 +27,8 @@ public final class RevokeTokenHandler
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handle("revokeTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
                 (request, caller, metrics) -> {
-                    TokenRecord token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"));
+                    TokenRecord token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"),
+                            request.audit(caller));
                     metrics.tokenRevoked();
                     return TokenResponses.revoked("/tokens/" + token.id() + "/revoke", token);
                 });

@@ -5,6 +5,7 @@ import static dev.gatekeeper.testing.TestOrganisations.partner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.auth.Caller;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.ErrorDetail;
@@ -166,7 +167,7 @@ class TokenIssuerTest {
         }
 
         @Override
-        public void insert(TokenRecord token) {
+        public void insert(TokenRecord token, AuditContext audit) {
             if (staleInsertsToFail.getAndDecrement() > 0) {
                 generation++; // a revoke-all ended the generation the issuer read
                 throw new StaleGenerationException("generation moved");
@@ -180,12 +181,12 @@ class TokenIssuerTest {
         }
 
         @Override
-        public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
+        public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit) {
             return Optional.empty();
         }
 
         @Override
-        public long revokeAll(OrganisationId organisation, Instant at) {
+        public long revokeAll(OrganisationId organisation, Instant at, AuditContext audit) {
             return 0;
         }
 

@@ -43,6 +43,9 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.TIME_TO_LIVE;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.TOKEN_ID;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.TOKEN_PREFIX;
 
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
@@ -59,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -80,6 +84,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>Revoke-all bumps the organisation's generation in one transaction with the insert's and the individual
  * revocation's condition checks on that same item, so every token is either issued before a revoke-all and ended
  * by it, or issued after it; and a token is revoked either on its own or by its generation, never both.
+ *
+ * <p>Each of those transactions also puts the change's audit record, so a change is never stored without its
+ * record nor a record without its change. A revoke-all's count is known only once its bump has committed: its
+ * record says which generation ended, and a follow-up update adds the count.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String UNAVAILABLE = "Token store unavailable";
@@ -89,19 +97,34 @@ public final class DynamoDbTokenStore implements TokenStore {
     private static final int MAX_REVOKE_ALL_ATTEMPTS = 10;
     private static final int MAX_BATCH_ATTEMPTS = 5;
 
+    /** The default retention of audit records, as the template's {@code AuditRetentionDays}. */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(400);
+
     private final DynamoDbClient client;
     private final String tableName;
     private final Duration retention;
+    private final Duration auditRetention;
+    private final Supplier<UUID> auditIds;
+
+    /** With the default audit retention and random audit record ids. */
+    public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention) {
+        this(client, tableName, retention, DEFAULT_AUDIT_RETENTION, UUID::randomUUID);
+    }
 
     /**
-     * @param retention how long after its expiry a token record is kept (DynamoDB TTL), so it can still be
-     *                  looked up and revoked for a while after it stops working
+     * @param retention      how long after its expiry a token record is kept (DynamoDB TTL), so it can still be
+     *                       looked up and revoked for a while after it stops working
+     * @param auditRetention how long after the change its audit record is kept
+     * @param auditIds       the ids of audit records
      */
-    public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention) {
+    public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention, Duration auditRetention,
+                              Supplier<UUID> auditIds) {
         this.client = Objects.requireNonNull(client, "client");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
         this.retention = Objects.requireNonNull(retention, "retention");
-        if (retention.isNegative()) {
+        this.auditRetention = Objects.requireNonNull(auditRetention, "auditRetention");
+        this.auditIds = Objects.requireNonNull(auditIds, "auditIds");
+        if (retention.isNegative() || auditRetention.isNegative()) {
             throw new IllegalArgumentException("retention must not be negative");
         }
     }
@@ -112,7 +135,7 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public void insert(TokenRecord token) {
+    public void insert(TokenRecord token, AuditContext audit) {
         if (token.revokedAt() != null) {
             throw new IllegalArgumentException("a new token record cannot be revoked already");
         }
@@ -123,6 +146,9 @@ public final class DynamoDbTokenStore implements TokenStore {
         if (!token.requestingOrganisation().equals(token.requestedOrganisation())) {
             actions.add(Items.putNew(tableName, issuedItem(token)));
         }
+        AuditAction action = token.applicationToken() ? AuditAction.APPLICATION_TOKEN_ISSUED : AuditAction.TOKEN_ISSUED;
+        actions.add(auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(), action,
+                token.id().value(), null, token.createdAt(), audit, null)));
         guarded(() -> {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -163,7 +189,7 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
+    public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit) {
         Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
         return guarded(() -> {
             for (int conflicts = 0, lostRaces = 0; ; ) {
@@ -177,7 +203,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                     return Optional.of(current);
                 }
                 try {
-                    revokeIndividually(located.get().partition(), current, revokedAt);
+                    revokeIndividually(located.get().partition(), current, revokedAt, audit);
                     return Optional.of(current.revokedAt(revokedAt));
                 } catch (TransactionCanceledException e) {
                     boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
@@ -199,14 +225,18 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public long revokeAll(OrganisationId organisation, Instant at) {
+    public long revokeAll(OrganisationId organisation, Instant at, AuditContext audit) {
         String partition = organisation.value();
         return guarded(() -> {
             for (int attempt = 1; ; attempt++) {
                 long generation = readGeneration(partition);
+                AuditEvent event = AuditEvent.succeeded(auditIds.get(), organisation, AuditAction.TOKENS_REVOKED_ALL,
+                        null, null, at, audit, "generation " + generation + " ended");
                 try {
-                    endGeneration(partition, generation, at);
-                    return countActive(partition, generation, at);
+                    endGeneration(partition, generation, at, auditPut(event));
+                    long count = countActive(partition, generation, at);
+                    recordCount(event, count);
+                    return count;
                 } catch (TransactionCanceledException e) {
                     boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
                             || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
@@ -297,7 +327,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         return record;
     }
 
-    private void revokeIndividually(String partition, TokenRecord token, Instant at) {
+    private void revokeIndividually(String partition, TokenRecord token, Instant at, AuditContext audit) {
         TransactWriteItem generationCheck = TransactWriteItem.builder()
                 .conditionCheck(generationIs(partition, token.generation()))
                 .build();
@@ -311,11 +341,14 @@ public final class DynamoDbTokenStore implements TokenStore {
                         "#revokedAt", REVOKED_AT, "#genExp", GENERATION_EXPIRY, "#pk", PARTITION_KEY))
                 .expressionAttributeValues(Map.of(":at", millis(at)))
                 .build()).build();
-        client.transactWriteItems(request -> request.transactItems(generationCheck, revocation));
+        // Recorded in the partition of the organisation acted on: the one the token acts for.
+        TransactWriteItem record = auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(),
+                AuditAction.TOKEN_REVOKED, token.id().value(), null, at, audit, null));
+        client.transactWriteItems(request -> request.transactItems(generationCheck, revocation, record));
     }
 
     /** Bumps the generation from {@code generation} and records when that generation ended, atomically. */
-    private void endGeneration(String partition, long generation, Instant at) {
+    private void endGeneration(String partition, long generation, Instant at, TransactWriteItem auditRecord) {
         Map<String, AttributeValue> end = new HashMap<>(key(partition, generationSortKey(generation)));
         end.put(REVOKED_AT, millis(at));
         TransactWriteItem bumpGeneration = TransactWriteItem.builder().update(Update.builder()
@@ -326,7 +359,26 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .expressionAttributeNames(Map.of("#generation", GENERATION))
                 .expressionAttributeValues(Map.of(":generation", n(generation), ":next", n(generation + 1)))
                 .build()).build();
-        client.transactWriteItems(request -> request.transactItems(bumpGeneration, Items.putNew(tableName, end)));
+        client.transactWriteItems(request -> request.transactItems(bumpGeneration, Items.putNew(tableName, end),
+                auditRecord));
+    }
+
+    /**
+     * Adds the count to a committed revoke-all's audit record. A separate write, so a failure here (503) leaves the
+     * record without its count but with the generation it ended, from which the tokens revoked can be listed.
+     */
+    private void recordCount(AuditEvent event, long count) {
+        client.updateItem(request -> request
+                .tableName(tableName)
+                .key(AuditItems.itemKey(event))
+                .updateExpression("SET #count = :count")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#count", TokenTable.COUNT, "#pk", PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":count", n(count))));
+    }
+
+    private TransactWriteItem auditPut(AuditEvent event) {
+        return Items.putNew(tableName, AuditItems.item(event, auditRetention));
     }
 
     /**

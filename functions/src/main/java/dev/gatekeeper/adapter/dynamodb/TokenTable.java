@@ -12,8 +12,12 @@ package dev.gatekeeper.adapter.dynamodb;
  * orgId                TOKEN#&lt;tokenId&gt;                 token record, partitioned by the requested organisation
  * orgId                ISSUED#&lt;tokenId&gt;                pointer from a requesting partner to the token's partition
  * orgId                APIKEY#&lt;keyId&gt;                  API key listing entry
+ * orgId | UNKNOWN      AUDIT#&lt;millis, 15 digits&gt;#&lt;id&gt; audit record, in the partition of the organisation acted on
  * APIKEY#&lt;hash&gt;        APIKEY                          API key lookup by hash
  * </pre>
+ *
+ * <p>Audit records expire by {@value #TIME_TO_LIVE} on their own retention, longer than tokens'; their sort key
+ * orders them by time, so one key range answers "this organisation, between these times".
  *
  * <p>Index {@value #GENERATION_EXPIRY_INDEX} (local, keys only) is sparse: a token carries {@value #GENERATION_EXPIRY}
  * only while it has not been revoked on its own, so a revoke-all counts its active tokens with one key range.
@@ -36,6 +40,7 @@ public final class TokenTable {
     public static final String ISSUED_PREFIX = "ISSUED#";
     public static final String API_KEY = "APIKEY";
     public static final String API_KEY_PREFIX = "APIKEY#";
+    public static final String AUDIT_PREFIX = "AUDIT#";
 
     // Organisation profile.
     public static final String NAME = "name";
@@ -68,6 +73,18 @@ public final class TokenTable {
     public static final String ACTIVE = "active";
     public static final String LABEL = "label";
     public static final String HASH = "hash";
+
+    // Audit record (also TOKEN_ID).
+    public static final String EVENT_ID = "eventId";
+    public static final String ACTION = "action";
+    public static final String ORGANISATION = "organisation";
+    public static final String ACTING_ORGANISATION = "actingOrganisation";
+    public static final String COUNT = "count";
+    public static final String AT = "at";
+    public static final String SOURCE_IP = "sourceIp";
+    public static final String REQUEST_ID = "requestId";
+    public static final String OUTCOME = "outcome";
+    public static final String REASON = "reason";
 
     private TokenTable() {
     }

@@ -44,11 +44,13 @@ public final class Authenticator {
                 : withBearer((Credentials.Bearer) credentials, sourceIp);
         if (!permission.allowsKind(caller.organisation().accessType())) {
             throw GatekeeperException.forbidden(AuthFailure.FORBIDDEN_KIND,
-                    "This operation is not available to this kind of organisation");
+                    "This operation is not available to this kind of organisation")
+                    .refusingCredentialOf(caller.organisation().id());
         }
         if (caller.bearerToken().isPresent() && !caller.bearerToken().get().hasAnyScope(permission.bearerScopes())) {
             throw GatekeeperException.forbidden(AuthFailure.MISSING_SCOPE,
-                    "The token lacks the scope this operation requires");
+                    "The token lacks the scope this operation requires")
+                    .refusingCredentialOf(caller.organisation().id());
         }
         return caller;
     }
@@ -57,38 +59,53 @@ public final class Authenticator {
         ApiKeyHash presented = ApiKeyHash.of(key.key());
         ApiKeyRecord stored = apiKeys.findByHash(presented)
                 .filter(record -> record.hash().matches(presented))
-                .filter(ApiKeyRecord::active)
                 .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY));
+        // From here on the key is genuine: a refusal is recorded against its organisation.
+        if (!stored.active()) {
+            throw invalidCredentials(AuthFailure.INVALID_API_KEY).refusingCredentialOf(stored.organisationId());
+        }
         Organisation organisation = organisations.find(stored.organisationId())
-                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY));
+                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY)
+                        .refusingCredentialOf(stored.organisationId()));
         requireAllowedSource(organisation, sourceIp);
         return new Caller(organisation, Optional.empty(), sourceIp);
     }
 
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
         AccessTokenClaims claims = verifier.verify(bearer.token());
+        // The signature verified: a refusal from here on is recorded against the organisation the token acts for.
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
-                .orElseThrow(() -> GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token"));
+                .orElseThrow(() -> GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token")
+                        .refusingCredentialOf(claims.organisation()));
         if (!record.describes(claims)) {
-            throw GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token");
+            throw GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token")
+                    .refusingCredentialOf(claims.organisation());
         }
         Organisation organisation = organisations.find(record.requestedOrganisation())
-                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN));
+                .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN)
+                        .refusingCredentialOf(record.requestedOrganisation()));
         if (record.ipFiltering()) {
             // The token is used by whoever requested it, so it is held to the requester's allow-list.
             Organisation requester = record.requestingOrganisation().equals(organisation.id())
                     ? organisation
                     : organisations.find(record.requestingOrganisation())
-                            .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN));
-            requireAllowedSource(requester, sourceIp);
+                            .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_TOKEN)
+                                    .refusingCredentialOf(organisation.id()));
+            if (requester.ipFiltering() && !IpAllowList.permits(requester.allowedIps(), sourceIp)) {
+                throw ipNotAllowed().refusingCredentialOf(organisation.id());
+            }
         }
         return new Caller(organisation, Optional.of(claims), sourceIp);
     }
 
     private static void requireAllowedSource(Organisation organisation, String sourceIp) {
         if (organisation.ipFiltering() && !IpAllowList.permits(organisation.allowedIps(), sourceIp)) {
-            throw GatekeeperException.forbidden(AuthFailure.IP_NOT_ALLOWED, "Requests from this address are not allowed");
+            throw ipNotAllowed().refusingCredentialOf(organisation.id());
         }
+    }
+
+    private static GatekeeperException ipNotAllowed() {
+        return GatekeeperException.forbidden(AuthFailure.IP_NOT_ALLOWED, "Requests from this address are not allowed");
     }
 
     private static GatekeeperException invalidCredentials(AuthFailure reason) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.core.error;
 
+import dev.gatekeeper.core.organisation.OrganisationId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,17 +15,19 @@ public final class GatekeeperException extends RuntimeException {
     private final ErrorCode code;
     private final List<ErrorDetail> details;
     private final AuthFailure authFailure;
+    private final OrganisationId credentialOwner;
 
     public GatekeeperException(ErrorCode code, String description, List<ErrorDetail> details, Throwable cause) {
-        this(code, description, details, cause, null);
+        this(code, description, details, cause, null, null);
     }
 
     private GatekeeperException(ErrorCode code, String description, List<ErrorDetail> details, Throwable cause,
-                                AuthFailure authFailure) {
+                                AuthFailure authFailure, OrganisationId credentialOwner) {
         super(description, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.details = List.copyOf(details);
         this.authFailure = authFailure;
+        this.credentialOwner = credentialOwner;
     }
 
     public GatekeeperException(ErrorCode code, String description) {
@@ -49,18 +52,34 @@ public final class GatekeeperException extends RuntimeException {
         return Optional.ofNullable(authFailure);
     }
 
+    /**
+     * For a refusal, the organisation the refused credential belongs to, when the credential was genuine (a stored
+     * API key, a token whose signature verified); empty when it could not be tied to one. For the audit trail only.
+     */
+    public Optional<OrganisationId> credentialOwner() {
+        return Optional.ofNullable(credentialOwner);
+    }
+
+    /** This refusal, attributed to the organisation whose credential was refused. */
+    public GatekeeperException refusingCredentialOf(OrganisationId owner) {
+        GatekeeperException attributed = new GatekeeperException(code, getMessage(), details, getCause(), authFailure,
+                Objects.requireNonNull(owner, "owner"));
+        attributed.setStackTrace(getStackTrace());
+        return attributed;
+    }
+
     public static GatekeeperException badRequest(String description) {
         return new GatekeeperException(ErrorCode.BAD_REQUEST, description);
     }
 
     public static GatekeeperException unauthorized(AuthFailure reason, String description) {
         return new GatekeeperException(ErrorCode.UNAUTHORIZED, description, List.of(), null,
-                Objects.requireNonNull(reason, "reason"));
+                Objects.requireNonNull(reason, "reason"), null);
     }
 
     public static GatekeeperException forbidden(AuthFailure reason, String description) {
         return new GatekeeperException(ErrorCode.FORBIDDEN, description, List.of(), null,
-                Objects.requireNonNull(reason, "reason"));
+                Objects.requireNonNull(reason, "reason"), null);
     }
 
     public static GatekeeperException notFound(String description) {

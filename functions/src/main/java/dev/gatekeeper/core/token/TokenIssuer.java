@@ -1,5 +1,6 @@
 package dev.gatekeeper.core.token;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.auth.Caller;
 import dev.gatekeeper.core.error.ErrorDetail;
 import dev.gatekeeper.core.error.GatekeeperException;
@@ -41,13 +42,24 @@ public final class TokenIssuer {
 
     /** An access token for {@code target}, which is the caller itself or an organisation below it. */
     public IssuedToken issue(Caller caller, Organisation target, TokenRequest request) {
+        return issue(caller, target, request, unidentifiedRequest(caller));
+    }
+
+    /** As {@link #issue(Caller, Organisation, TokenRequest)}; {@code audit} describes the caller's request. */
+    public IssuedToken issue(Caller caller, Organisation target, TokenRequest request, AuditContext audit) {
         int expiresIn = expiresIn(request.expiresIn());
         List<String> scopes = allowedNames(request.scopes(), target.allowedScopes(), "scopes", "scope");
-        return store(caller, target, scopes, expiresIn, false, null);
+        return store(caller, target, scopes, expiresIn, false, null, audit);
     }
 
     /** An application token: product-scoped, read-oriented and never IP-filtered. */
     public IssuedToken issueApplication(Caller caller, Organisation target, ApplicationTokenRequest request) {
+        return issueApplication(caller, target, request, unidentifiedRequest(caller));
+    }
+
+    /** As {@link #issueApplication(Caller, Organisation, ApplicationTokenRequest)}; {@code audit} describes the request. */
+    public IssuedToken issueApplication(Caller caller, Organisation target, ApplicationTokenRequest request,
+                                        AuditContext audit) {
         int expiresIn = expiresIn(request.expiresIn());
         List<String> products = allowedNames(request.products(), target.products(), "products", "product");
         String resourceId = request.resourceId();
@@ -55,11 +67,11 @@ public final class TokenIssuer {
             throw GatekeeperException.validation(resourceId == null ? "REQUIRED" : "INVALID",
                     "resourceId must be 1 to 64 letters, digits, '-' or '_'", "resourceId");
         }
-        return store(caller, target, products, expiresIn, true, resourceId);
+        return store(caller, target, products, expiresIn, true, resourceId, audit);
     }
 
     private IssuedToken store(Caller caller, Organisation target, List<String> scopes, int expiresIn,
-                              boolean application, String resourceId) {
+                              boolean application, String resourceId, AuditContext audit) {
         Organisation requester = caller.organisation();
         for (int attempt = 1; ; attempt++) {
             // Millisecond precision: what the JWT and the response carry is exactly what is stored.
@@ -72,7 +84,7 @@ public final class TokenIssuer {
                     application, resourceId, signer.currentKeyId());
             String jwt = signer.sign(record);
             try {
-                store.insert(record);
+                store.insert(record, audit);
                 return new IssuedToken(record, jwt);
             } catch (StaleGenerationException raced) {
                 // A revoke-all ended the generation we read; issue again in the new one, or the token would be
@@ -82,6 +94,10 @@ public final class TokenIssuer {
                 }
             }
         }
+    }
+
+    private static AuditContext unidentifiedRequest(Caller caller) {
+        return new AuditContext(caller.organisation().id(), caller.sourceIp(), null);
     }
 
     private int expiresIn(Integer requested) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.core.token;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.Organisation;
 import java.time.Clock;
@@ -21,9 +22,10 @@ public final class TokenRevocation {
      * Revokes a token issued to {@code holder}. Idempotent: a second call returns the first revocation time.
      * A malformed, unknown or foreign id is the same 404.
      */
-    public TokenRecord revoke(Organisation holder, String encodedTokenId) {
+    public TokenRecord revoke(Organisation holder, String encodedTokenId, AuditContext audit) {
         TokenId id = TokenId.parse(encodedTokenId).orElseThrow(TokenRevocation::notFound);
-        return store.revoke(holder.id(), id, Instant.ofEpochMilli(clock.millis())).orElseThrow(TokenRevocation::notFound);
+        return store.revoke(holder.id(), id, Instant.ofEpochMilli(clock.millis()), audit)
+                .orElseThrow(TokenRevocation::notFound);
     }
 
     /**
@@ -34,15 +36,16 @@ public final class TokenRevocation {
      * <p>The id is taken from the token only after its signature verifies, so no one can revoke a token by
      * forging a JWT around its id. A token that no longer verifies (expired) needs no revocation.
      */
-    public boolean revokePresented(Organisation caller, String token) {
+    public boolean revokePresented(Organisation caller, String token, AuditContext audit) {
         return verifier.verifyOrExplain(token)
-                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), Instant.ofEpochMilli(clock.millis())))
+                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), Instant.ofEpochMilli(clock.millis()),
+                        audit))
                 .isPresent();
     }
 
     /** Revokes every token of {@code holder}; returns how many were active until now. */
-    public long revokeAll(Organisation holder) {
-        return store.revokeAll(holder.id(), Instant.ofEpochMilli(clock.millis()));
+    public long revokeAll(Organisation holder, AuditContext audit) {
+        return store.revokeAll(holder.id(), Instant.ofEpochMilli(clock.millis()), audit);
     }
 
     private static GatekeeperException notFound() {

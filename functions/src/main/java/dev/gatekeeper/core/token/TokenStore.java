@@ -1,5 +1,6 @@
 package dev.gatekeeper.core.token;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,6 +11,10 @@ import java.util.Optional;
  * <p>Revoke-all is a generation counter per organisation: ending generation {@code g} revokes every token issued
  * in it, however many, with a constant number of writes. Records returned by this port already show that effect:
  * a token of an ended generation comes back with {@code revokedAt} set to the time its generation ended.
+ *
+ * <p>Every change leaves exactly one audit record ({@code AuditEvent}) in the organisation's partition, written in
+ * the same transaction as the change, so neither exists without the other. {@code audit} says who asked and from
+ * where; the methods without it record the change as the administrator's (the admin CLI and store tests).
  *
  * <p>Failures to reach the store surface as {@code GatekeeperException} with {@code SERVICE_UNAVAILABLE}.
  */
@@ -24,7 +29,11 @@ public interface TokenStore {
      * @throws StaleGenerationException if {@code token.generation()} is no longer current: a revoke-all ended it
      *                                  after it was read, and the caller must retry with the new generation
      */
-    void insert(TokenRecord token);
+    void insert(TokenRecord token, AuditContext audit);
+
+    default void insert(TokenRecord token) {
+        insert(token, AuditContext.administrator());
+    }
 
     /**
      * The record of a token issued to {@code organisation}: one whose requested organisation it is, or one it
@@ -44,16 +53,24 @@ public interface TokenStore {
     /**
      * Revokes a token held in {@code organisation}'s partition (or requested by it). Idempotent: revoking an
      * already revoked token returns the timestamp of its first revocation. Empty if no such token is visible to
-     * {@code organisation}.
+     * {@code organisation}. Only the revocation that revokes writes an audit record.
      */
-    Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at);
+    Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit);
+
+    default Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at) {
+        return revoke(organisation, id, at, AuditContext.administrator());
+    }
 
     /**
      * Ends the organisation's current generation, revoking all its tokens at once.
      *
      * @return how many tokens were active (not expired at {@code at}, not revoked before) and are revoked now
      */
-    long revokeAll(OrganisationId organisation, Instant at);
+    long revokeAll(OrganisationId organisation, Instant at, AuditContext audit);
+
+    default long revokeAll(OrganisationId organisation, Instant at) {
+        return revokeAll(organisation, at, AuditContext.administrator());
+    }
 
     /** Up to {@code limit} of the organisation's token records, newest first, for administration. */
     java.util.List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit);

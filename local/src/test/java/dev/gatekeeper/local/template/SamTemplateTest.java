@@ -58,7 +58,8 @@ class SamTemplateTest {
                 .containsEntry(GatekeeperConfig.SIGNING_KEY_SECRET_ARN, "SigningKeySecret")
                 .containsEntry(GatekeeperConfig.TOKEN_ISSUER, "https://gatekeeper.example.com")
                 .containsEntry(GatekeeperConfig.TOKEN_AUDIENCE, "gatekeeper")
-                .containsEntry(GatekeeperConfig.TOKEN_RETENTION_DAYS, "30");
+                .containsEntry(GatekeeperConfig.TOKEN_RETENTION_DAYS, "30")
+                .containsEntry(GatekeeperConfig.AUDIT_RETENTION_DAYS, "400");
         assertThat(environment.referencedResource(GatekeeperConfig.TABLE_NAME)).hasValue("TokensTable");
         assertThat(environment.referencedResource(GatekeeperConfig.SIGNING_KEY_SECRET_ARN)).hasValue("SigningKeySecret");
         assertThat(environment.referencedResource(GatekeeperConfig.TOKEN_ISSUER)).isEmpty();

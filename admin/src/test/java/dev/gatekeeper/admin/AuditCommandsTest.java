@@ -1,0 +1,113 @@
+package dev.gatekeeper.admin;
+
+import static dev.gatekeeper.admin.AdminCli.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatekeeper.admin.AdminCli.Result;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuditCommandsTest {
+    private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
+    private static final OrganisationId PARTNER = new OrganisationId("partner001");
+
+    private final AdminCli cli = new AdminCli();
+
+    @BeforeEach
+    void recordATrail() {
+        record(MERCHANT.value(), MERCHANT, AuditAction.TOKEN_ISSUED, NOW.minus(Duration.ofHours(2)), "tok-1", null);
+        record(MERCHANT.value(), PARTNER, AuditAction.TOKEN_REVOKED, NOW.minus(Duration.ofHours(1)), "tok-1", null);
+        record(MERCHANT.value(), MERCHANT, AuditAction.TOKEN_ISSUED, NOW.minus(Duration.ofMinutes(10)), "tok-2", null);
+        record(PARTNER.value(), PARTNER, AuditAction.TOKEN_ISSUED, NOW.minus(Duration.ofMinutes(5)), "tok-3", null);
+        record(AuditEvent.UNATTRIBUTED, null, AuditAction.CREDENTIAL_REFUSED, NOW.minus(Duration.ofMinutes(1)), null,
+                "invalid_api_key");
+    }
+
+    private void record(String organisation, OrganisationId acting, AuditAction action, Instant time, String tokenId,
+                        String reason) {
+        cli.audit().record(new AuditEvent(UUID.randomUUID(), organisation, acting, action, tokenId, null, time,
+                "203.0.113.7", "req-" + tokenId, reason == null ? AuditEvent.SUCCEEDED : AuditEvent.REFUSED, reason));
+    }
+
+    @Test
+    void listShowsOneOrganisationsRecordsOldestFirst() {
+        Result listed = cli.run("audit", "list", "merchant01");
+
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).isEqualTo("""
+                TIME                  ACTION         OUTCOME    REASON  ACTING      TOKEN ID  COUNT  SOURCE IP    \
+                REQUEST ID
+                2026-03-01T08:30:00Z  TOKEN_ISSUED   SUCCEEDED  -       merchant01  tok-1     -      203.0.113.7  \
+                req-tok-1
+                2026-03-01T09:30:00Z  TOKEN_REVOKED  SUCCEEDED  -       partner001  tok-1     -      203.0.113.7  \
+                req-tok-1
+                2026-03-01T10:20:00Z  TOKEN_ISSUED   SUCCEEDED  -       merchant01  tok-2     -      203.0.113.7  \
+                req-tok-2
+                """);
+    }
+
+    @Test
+    void listKeepsToTheTimeRangeBothEndsIncluded() {
+        Result listed = cli.run("audit", "list", "merchant01", "--from", "2026-03-01T09:30:00Z",
+                "--to", "2026-03-01T10:20:00Z", "--json");
+
+        assertThat(listed.exitCode()).isZero();
+        assertThat(json(listed)).extracting(node -> node.get("action").asText())
+                .containsExactly("TOKEN_REVOKED", "TOKEN_ISSUED");
+    }
+
+    @Test
+    void listStopsAtTheLimit() {
+        Result listed = cli.run("audit", "list", "merchant01", "--limit", "1", "--json");
+
+        assertThat(json(listed)).singleElement()
+                .satisfies(node -> assertThat(node.get("time").asText()).isEqualTo("2026-03-01T08:30:00Z"));
+    }
+
+    @Test
+    void refusalsTiedToNoOrganisationAreListedUnderUnknown() {
+        JsonNode refusal = json(cli.run("audit", "list", "UNKNOWN", "--json")).get(0);
+
+        assertThat(refusal.get("action").asText()).isEqualTo("CREDENTIAL_REFUSED");
+        assertThat(refusal.get("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(refusal.get("reason").asText()).isEqualTo("invalid_api_key");
+        assertThat(refusal.get("actingOrganisation").isNull()).isTrue();
+    }
+
+    @Test
+    void aRevokeAllByTheCliIsAuditedWithItsCount() {
+        assertThat(cli.run("org", "create", "--id", "merchant02", "--name", "Shop", "--type", "CR").exitCode()).isZero();
+
+        assertThat(cli.run("token", "revoke-all", "merchant02").exitCode()).isZero();
+
+        JsonNode record = json(cli.run("audit", "list", "merchant02", "--json")).get(0);
+        assertThat(record.get("action").asText()).isEqualTo("TOKENS_REVOKED_ALL");
+        assertThat(record.get("count").asLong()).isZero();
+        assertThat(record.get("requestId").asText()).isEqualTo("admin-cli");
+    }
+
+    @Test
+    void malformedArgumentsAreBadUsage() {
+        assertThat(cli.run("audit", "list", "Merchant01").exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(cli.run("audit", "list", "merchant01", "--from", "yesterday").exitCode())
+                .isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(cli.run("audit", "list", "merchant01", "--from", "2026-03-01T10:00:00Z",
+                "--to", "2026-03-01T09:00:00Z").exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+    }
+
+    private static JsonNode json(Result result) {
+        try {
+            return new ObjectMapper().readTree(result.out());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + result.out(), e);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.gatekeeper.core.audit;
+
+/** What an audit record says happened. */
+public enum AuditAction {
+    TOKEN_ISSUED,
+    APPLICATION_TOKEN_ISSUED,
+    TOKEN_REVOKED,
+    TOKENS_REVOKED_ALL,
+    /** Credentials refused with a 401 or 403 before any operation ran. */
+    CREDENTIAL_REFUSED
+}

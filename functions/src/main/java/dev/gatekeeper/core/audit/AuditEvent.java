@@ -1,0 +1,52 @@
+package dev.gatekeeper.core.audit;
+
+import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One audit record. It never holds a credential: no API key, key hash or token, only the token id.
+ *
+ * @param organisation       the organisation acted on (its partition holds the record), or {@link #UNATTRIBUTED}
+ *                           for a refused credential that could not be tied to an organisation
+ * @param actingOrganisation who acted: the caller's organisation, or the credential's for a refusal; null when
+ *                           unknown (an unknown credential, or the admin CLI)
+ * @param tokenId            the token issued or revoked; null for a revoke-all and for most refusals
+ * @param count              for a revoke-all, how many active tokens it revoked; null otherwise (or not yet known)
+ * @param outcome            {@link #SUCCEEDED}, or {@link #REFUSED} for a refused credential
+ * @param reason             for a refusal, the {@code AuthFailure} label; for a revoke-all, the generation ended
+ */
+public record AuditEvent(
+        UUID id,
+        String organisation,
+        OrganisationId actingOrganisation,
+        AuditAction action,
+        String tokenId,
+        Long count,
+        Instant time,
+        String sourceIp,
+        String requestId,
+        String outcome,
+        String reason) {
+
+    /** The partition of refusals whose credential belongs to no known organisation. */
+    public static final String UNATTRIBUTED = "UNKNOWN";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String REFUSED = "REFUSED";
+
+    public AuditEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(organisation, "organisation");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** A change that succeeded, as the store records it in the change's own transaction. */
+    public static AuditEvent succeeded(UUID id, OrganisationId organisation, AuditAction action, String tokenId,
+                                       Long count, Instant time, AuditContext context, String reason) {
+        return new AuditEvent(id, organisation.value(), context.actingOrganisation(), action, tokenId, count, time,
+                context.sourceIp(), context.requestId(), SUCCEEDED, reason);
+    }
+}
