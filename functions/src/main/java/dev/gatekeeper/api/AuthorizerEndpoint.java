@@ -3,16 +3,24 @@ package dev.gatekeeper.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.auth.AccessAuthorizer;
 import dev.gatekeeper.core.auth.AccessDecision;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
 import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.observability.EmfMetrics;
 import dev.gatekeeper.observability.RequestTelemetry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +54,17 @@ public final class AuthorizerEndpoint {
 
     private final AccessAuthorizer authorizer;
     private final EmfMetrics metrics;
+    private final AuditLog auditLog;
+    private final Clock clock;
+    private final Supplier<UUID> auditIds;
 
-    public AuthorizerEndpoint(AccessAuthorizer authorizer, EmfMetrics metrics) {
+    public AuthorizerEndpoint(AccessAuthorizer authorizer, EmfMetrics metrics, AuditLog auditLog, Clock clock,
+                              Supplier<UUID> auditIds) {
         this.authorizer = authorizer;
         this.metrics = metrics;
+        this.auditLog = auditLog;
+        this.clock = clock;
+        this.auditIds = auditIds;
     }
 
     /**
@@ -81,6 +96,7 @@ public final class AuthorizerEndpoint {
             if (decision instanceof AccessDecision.Deny) {
                 telemetry.outcome("deny");
                 telemetry.authFailure(AuthFailure.IP_NOT_ALLOWED);
+                recordRefusal(event, decision.organisation(), AuthFailure.IP_NOT_ALLOWED);
             } else {
                 telemetry.outcome("allow");
             }
@@ -90,6 +106,9 @@ public final class AuthorizerEndpoint {
             telemetry.failed(e);
             if (e.code() == ErrorCode.UNAUTHORIZED) {
                 telemetry.outcome("unauthorized");
+                // Only genuine credentials (a stored key, a token whose signature verified) are recorded: a flood
+                // of forged or garbage tokens must not turn into a write per request.
+                e.credentialOwner().ifPresent(owner -> recordRefusal(event, owner, e.authFailure().orElseThrow()));
                 LOG.info("authorize refused the credentials: {}", e.description());
                 throw new Unauthorized();
             }
@@ -101,6 +120,18 @@ public final class AuthorizerEndpoint {
             telemetry.failedUnexpectedly();
             LOG.error("authorize failed unexpectedly", e);
             throw new Unavailable();
+        }
+    }
+
+    /** Best-effort, like the token API's: the decision stands whether or not the record is written. */
+    private void recordRefusal(APIGatewayCustomAuthorizerEvent event, OrganisationId owner, AuthFailure reason) {
+        try {
+            String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+            auditLog.record(new AuditEvent(auditIds.get(), owner.value(), owner, AuditAction.CREDENTIAL_REFUSED, null,
+                    null, Instant.ofEpochMilli(clock.millis()), sourceIp(event), requestId, AuditEvent.REFUSED,
+                    reason.label()));
+        } catch (RuntimeException e) {
+            LOG.error("Could not record refused credentials in the audit log", e);
         }
     }
 

@@ -78,7 +78,7 @@ public final class Gatekeeper {
                 auditLog, clock, UUID::randomUUID);
         this.authorizer = new AccessAuthorizer(apiKeys, new CachingOrganisationDirectory(organisations, clock,
                 AUTHORIZER_ORGANISATION_CACHE, AUTHORIZER_ORGANISATION_CACHE_ENTRIES), verifier, tokenStore, clock);
-        this.authorizerEndpoint = new AuthorizerEndpoint(authorizer, metrics);
+        this.authorizerEndpoint = new AuthorizerEndpoint(authorizer, metrics, auditLog, clock, UUID::randomUUID);
     }
 
     public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,

@@ -5,14 +5,17 @@ import static dev.gatekeeper.testing.GatekeeperFixture.FILTERED_MERCHANT_KEY;
 import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
 import static dev.gatekeeper.testing.GatekeeperFixture.PARTNER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.audit.AuditAction;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.FaultInjector;
 import dev.gatekeeper.testing.FaultInjector.Fault;
 import dev.gatekeeper.testing.GatekeeperFixture;
@@ -220,6 +223,53 @@ class AuditTrailHandlersTest {
 
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(faults.attempts("PutItem")).isPositive();
+        assertThat(trail(AuditEvent.UNATTRIBUTED)).isEmpty();
+    }
+
+    @Test
+    void theAuthorizerRecordsARevokedTokenAgainstItsOrganisation() {
+        Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
+        gk.invoke(RevokeTokenHandler::new, ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", issued.tokenId())
+                .apiKey(MERCHANT_KEY).build());
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+
+        assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer(issued.accessToken())
+                .from(CALLER_IP).build(), new TestLambdaContext("TokenAuthorizerFunction")))
+                .isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
+
+        assertThat(trail("merchant01")).filteredOn(record -> record.action() == AuditAction.CREDENTIAL_REFUSED)
+                .singleElement().satisfies(record -> {
+                    assertThat(record.reason()).isEqualTo("revoked_token");
+                    assertThat(record.sourceIp()).isEqualTo(CALLER_IP);
+                });
+        assertTableHoldsNo(issued.accessToken());
+    }
+
+    @Test
+    void theAuthorizerRecordsADenialForAnAddressOutsideTheAllowList() {
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+
+        authorizer.handleRequest(AuthorizerEvents.request().apiKey(FILTERED_MERCHANT_KEY).from(CALLER_IP).build(),
+                new TestLambdaContext("TokenAuthorizerFunction"));
+
+        assertThat(trail("merchant02")).singleElement().satisfies(record -> {
+            assertThat(record.action()).isEqualTo(AuditAction.CREDENTIAL_REFUSED);
+            assertThat(record.reason()).isEqualTo("ip_not_allowed");
+        });
+    }
+
+    @Test
+    void theAuthorizerWritesNothingForAForgedOrUnknownCredential() {
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+
+        assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer("eyJhbGciOiJub25lIn0.e30.")
+                .build(), new TestLambdaContext("TokenAuthorizerFunction")))
+                .isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
+        assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request()
+                .apiKey("gk_stolen_or_guessed_key_00000000000000000000000").build(),
+                new TestLambdaContext("TokenAuthorizerFunction")))
+                .isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
+
         assertThat(trail(AuditEvent.UNATTRIBUTED)).isEmpty();
     }
 

@@ -95,7 +95,9 @@ class TokenAuthorizerReadCostTest {
         warm(token);
 
         assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
-        assertThat(callsFor(AuthorizerEvents.request().bearer(token).from("203.0.113.9"))).containsExactly("BatchGetItemRequest");
+        // A denial reads the same, then writes its audit record.
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token).from("203.0.113.9")))
+                .containsExactly("BatchGetItemRequest", "PutItemRequest");
         gk.clock.advance(Duration.ofSeconds(31));
         assertThat(callsFor(AuthorizerEvents.request().bearer(token)))
                 .containsExactlyInAnyOrder("BatchGetItemRequest", "GetItemRequest");
@@ -109,7 +111,8 @@ class TokenAuthorizerReadCostTest {
 
         assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer(token).build(),
                 new TestLambdaContext("t"))).isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
-        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest");
+        // One read decides; the refusal of a genuine token then writes its audit record.
+        assertThat(callsFor(AuthorizerEvents.request().bearer(token))).containsExactly("BatchGetItemRequest", "PutItemRequest");
     }
 
     @Test

@@ -62,15 +62,16 @@ public final class AccessAuthorizer {
 
     private AccessDecision withBearer(Credentials.Bearer bearer, String sourceIp) {
         AccessTokenClaims claims = verifier.verify(bearer.token());
+        // The signature verified: a refusal from here on is attributed to the organisation the token acts for.
         TokenRecord record = tokens.findLive(claims.organisation(), claims.tokenId(), clock.instant())
-                .orElseThrow(() -> invalid(AuthFailure.REVOKED_TOKEN));
+                .orElseThrow(() -> invalid(AuthFailure.REVOKED_TOKEN).refusingCredentialOf(claims.organisation()));
         if (!record.describes(claims)) {
-            throw invalid(AuthFailure.INVALID_TOKEN);
+            throw invalid(AuthFailure.INVALID_TOKEN).refusingCredentialOf(claims.organisation());
         }
         if (record.ipFiltering()) {
             // Held to the requester's allow-list, as Authenticator does: the requester is who uses the token.
             Organisation requester = organisations.find(record.requestingOrganisation())
-                    .orElseThrow(() -> invalid(AuthFailure.INVALID_TOKEN));
+                    .orElseThrow(() -> invalid(AuthFailure.INVALID_TOKEN).refusingCredentialOf(claims.organisation()));
             if (!sourceAllowed(requester, sourceIp)) {
                 return new AccessDecision.Deny(record.requestedOrganisation());
             }
@@ -83,10 +84,13 @@ public final class AccessAuthorizer {
         ApiKeyHash presented = ApiKeyHash.of(key.key());
         ApiKeyRecord stored = apiKeys.findByHash(presented)
                 .filter(record -> record.hash().matches(presented))
-                .filter(ApiKeyRecord::active)
                 .orElseThrow(() -> invalid(AuthFailure.INVALID_API_KEY));
+        // From here on the key is genuine: a refusal is attributed to its organisation.
+        if (!stored.active()) {
+            throw invalid(AuthFailure.INVALID_API_KEY).refusingCredentialOf(stored.organisationId());
+        }
         Organisation organisation = organisations.find(stored.organisationId())
-                .orElseThrow(() -> invalid(AuthFailure.INVALID_API_KEY));
+                .orElseThrow(() -> invalid(AuthFailure.INVALID_API_KEY).refusingCredentialOf(stored.organisationId()));
         if (!sourceAllowed(organisation, sourceIp)) {
             return new AccessDecision.Deny(organisation.id());
         }
