@@ -17,6 +17,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads YAML into maps, lists and scalars, with CloudFormation's short-form intrinsics in their long form
  * ({@code !Ref X} is {@code {Ref: X}}, {@code !GetAtt A.B} is {@code {Fn::GetAtt: [A, B]}}), so a template reads
  * the same whether it was written by hand or by {@code sam build}.
+ *
+ * <p>The local runner has a reader like this one; it is not reused on purpose. Depending on the runner would put
+ * the functions' classes on this module's classpath, and the class loader that looks for each handler in the built
+ * artifact would then find it here instead, so a handler missing from the artifact would go unnoticed.
  */
 final class CloudFormationYaml {
     private CloudFormationYaml() {

@@ -3,7 +3,6 @@ package dev.gatekeeper.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.gatekeeper.core.audit.AuditAction;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
@@ -12,7 +11,6 @@ import dev.gatekeeper.core.auth.Caller;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
-import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.observability.EmfMetrics;
 import dev.gatekeeper.observability.RequestMetrics;
 import dev.gatekeeper.observability.RequestTelemetry;
@@ -129,11 +127,9 @@ public final class ApiEndpoint {
      */
     private void recordRefusal(ApiRequest request, GatekeeperException refusal) {
         try {
-            auditLog.record(new AuditEvent(auditIds.get(),
-                    refusal.credentialOwner().map(OrganisationId::value).orElse(AuditEvent.UNATTRIBUTED),
-                    refusal.credentialOwner().orElse(null), AuditAction.CREDENTIAL_REFUSED, null, null,
-                    Instant.ofEpochMilli(clock.millis()), request.sourceIp(), request.requestId(), AuditEvent.REFUSED,
-                    refusal.authFailure().orElseThrow().label()));
+            auditLog.record(AuditEvent.refused(auditIds.get(), refusal.credentialOwner(),
+                    refusal.authFailure().orElseThrow().label(), Instant.ofEpochMilli(clock.millis()),
+                    request.sourceIp(), request.requestId()));
         } catch (RuntimeException e) {
             // The caller is refused either way; the gap in the trail shows in the logs.
             LOG.error("Could not record refused credentials in the audit log", e);

@@ -3,7 +3,6 @@ package dev.gatekeeper.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import dev.gatekeeper.core.audit.AuditAction;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.audit.AuditLog;
 import dev.gatekeeper.core.auth.AccessAuthorizer;
@@ -19,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -127,9 +127,8 @@ public final class AuthorizerEndpoint {
     private void recordRefusal(APIGatewayCustomAuthorizerEvent event, OrganisationId owner, AuthFailure reason) {
         try {
             String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
-            auditLog.record(new AuditEvent(auditIds.get(), owner.value(), owner, AuditAction.CREDENTIAL_REFUSED, null,
-                    null, Instant.ofEpochMilli(clock.millis()), sourceIp(event), requestId, AuditEvent.REFUSED,
-                    reason.label()));
+            auditLog.record(AuditEvent.refused(auditIds.get(), Optional.of(owner), reason.label(),
+                    Instant.ofEpochMilli(clock.millis()), sourceIp(event), requestId));
         } catch (RuntimeException e) {
             LOG.error("Could not record refused credentials in the audit log", e);
         }

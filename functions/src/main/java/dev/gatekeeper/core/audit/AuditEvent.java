@@ -3,6 +3,7 @@ package dev.gatekeeper.core.audit;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -48,5 +49,16 @@ public record AuditEvent(
                                        Long count, Instant time, AuditContext context, String reason) {
         return new AuditEvent(id, organisation.value(), context.actingOrganisation(), action, tokenId, count, time,
                 context.sourceIp(), context.requestId(), SUCCEEDED, reason);
+    }
+
+    /**
+     * A refused credential, recorded under the organisation the credential belongs to when it was genuine, else
+     * under {@link #UNATTRIBUTED}; the reason is the refusal's {@code AuthFailure} label.
+     */
+    public static AuditEvent refused(UUID id, Optional<OrganisationId> credentialOwner, String reason, Instant time,
+                                     String sourceIp, String requestId) {
+        return new AuditEvent(id, credentialOwner.map(OrganisationId::value).orElse(UNATTRIBUTED),
+                credentialOwner.orElse(null), AuditAction.CREDENTIAL_REFUSED, null, null, time, sourceIp, requestId,
+                REFUSED, reason);
     }
 }
