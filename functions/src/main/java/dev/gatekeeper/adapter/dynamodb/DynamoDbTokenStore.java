@@ -18,7 +18,9 @@ import static dev.gatekeeper.adapter.dynamodb.Items.string;
 import static dev.gatekeeper.adapter.dynamodb.Items.stringList;
 import static dev.gatekeeper.adapter.dynamodb.Items.strings;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACCESS_TYPE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACTIVE_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.APPLICATION_TOKEN;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.COUNT;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.CREATED_AT;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.EXPIRES_AT;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION;
@@ -63,6 +65,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -88,6 +92,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>Each of those transactions also puts the change's audit record, so a change is never stored without its
  * record nor a record without its change. A revoke-all's count is known only once its bump has committed: its
  * record says which generation ended, and a follow-up update adds the count.
+ *
+ * <p>That count costs the same for 10 tokens as for 100 000: inserts and single revocations keep per-minute
+ * counters of active tokens (see {@link TokenTable}) in their own transactions, and a revoke-all sums the counters
+ * of the minutes still to come instead of reading the tokens.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String UNAVAILABLE = "Token store unavailable";
@@ -96,6 +104,15 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** Concurrent revoke-alls each end a generation; one losing this often is contention, not progress. */
     private static final int MAX_REVOKE_ALL_ATTEMPTS = 10;
     private static final int MAX_BATCH_ATTEMPTS = 5;
+    /** Width of an active-token counter's expiry bucket. */
+    static final long COUNTER_BUCKET_MILLIS = 60_000;
+    /**
+     * Counters per generation and minute. DynamoDB takes about 1 000 writes a second on one item; eight shards let
+     * one organisation issue several thousand tokens a second, while a revoke-all still sums only a few items.
+     */
+    static final int COUNTER_SHARDS = 8;
+    /** Organisations whose generation a container remembers; emptied when full, which costs one read each. */
+    private static final int MAX_KNOWN_GENERATIONS = 10_000;
 
     /** The default retention of audit records, as the template's {@code AuditRetentionDays}. */
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(400);
@@ -105,6 +122,11 @@ public final class DynamoDbTokenStore implements TokenStore {
     private final Duration retention;
     private final Duration auditRetention;
     private final Supplier<UUID> auditIds;
+    /**
+     * The generation each organisation was last seen in, so issuing a token costs no read of it: a revoke-all is
+     * rare, and the insert's condition check on the generation catches a stale one (one extra round trip, once).
+     */
+    private final ConcurrentMap<String, Long> knownGenerations = new ConcurrentHashMap<>();
 
     /** With the default audit retention and random audit record ids. */
     public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention) {
@@ -131,7 +153,22 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public long currentGeneration(OrganisationId organisation) {
-        return guarded(() -> readGeneration(organisation.value()));
+        String partition = organisation.value();
+        Long known = knownGenerations.get(partition);
+        if (known != null) {
+            return known;
+        }
+        long generation = guarded(() -> readGeneration(partition));
+        remember(partition, generation);
+        return generation;
+    }
+
+    private void remember(String partition, long generation) {
+        if (knownGenerations.size() >= MAX_KNOWN_GENERATIONS) {
+            knownGenerations.clear();
+        }
+        // Never step back: a concurrent reader may have seen an older generation than a revoke-all here ended.
+        knownGenerations.merge(partition, generation, Math::max);
     }
 
     @Override
@@ -149,6 +186,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         AuditAction action = token.applicationToken() ? AuditAction.APPLICATION_TOKEN_ISSUED : AuditAction.TOKEN_ISSUED;
         actions.add(auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(), action,
                 token.id().value(), null, token.createdAt(), audit, null)));
+        actions.add(activeCounterChange(token, 1));
         guarded(() -> {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -156,6 +194,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                     return null;
                 } catch (TransactionCanceledException e) {
                     if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))) {
+                        knownGenerations.remove(partition);
                         throw new StaleGenerationException("the token's revocation generation has ended");
                     }
                     if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 1)) || CONDITIONAL_CHECK_FAILED.equals(reason(e, 2))) {
@@ -234,6 +273,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                         null, null, at, audit, "generation " + generation + " ended");
                 try {
                     endGeneration(partition, generation, at, auditPut(event));
+                    remember(partition, generation + 1);
                     long count = countActive(partition, generation, at);
                     recordCount(event, count);
                     return count;
@@ -344,7 +384,28 @@ public final class DynamoDbTokenStore implements TokenStore {
         // Recorded in the partition of the organisation acted on: the one the token acts for.
         TransactWriteItem record = auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(),
                 AuditAction.TOKEN_REVOKED, token.id().value(), null, at, audit, null));
-        client.transactWriteItems(request -> request.transactItems(generationCheck, revocation, record));
+        client.transactWriteItems(request -> request.transactItems(generationCheck, revocation, record,
+                activeCounterChange(token, -1)));
+    }
+
+    /**
+     * Adds {@code delta} to the counter of the token's generation, expiry minute and shard. Unconditional: the
+     * transaction it is part of decides whether the token is inserted or revoked.
+     */
+    private TransactWriteItem activeCounterChange(TokenRecord token, int delta) {
+        long expiresAt = token.expiresAt().toEpochMilli();
+        String sortKey = activeCounterSortKey(token.generation(), Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS),
+                Math.floorMod(token.id().value().hashCode(), COUNTER_SHARDS));
+        // Kept as long as the longest-kept token it counts, so it can still be read while any of them can.
+        long bucketEnd = (Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS) + 1) * COUNTER_BUCKET_MILLIS;
+        long timeToLive = Instant.ofEpochMilli(bucketEnd).plus(retention).getEpochSecond();
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(key(token.requestedOrganisation().value(), sortKey))
+                .updateExpression("ADD #count :delta SET #ttl = :ttl")
+                .expressionAttributeNames(Map.of("#count", COUNT, "#ttl", TIME_TO_LIVE))
+                .expressionAttributeValues(Map.of(":delta", n(delta), ":ttl", n(timeToLive)))
+                .build()).build();
     }
 
     /** Bumps the generation from {@code generation} and records when that generation ended, atomically. */
@@ -382,11 +443,30 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     /**
-     * Tokens of the ended generation that were neither revoked on their own nor expired at {@code at}. Exact once
-     * the bump has committed: no token of that generation can be inserted or revoked on its own any more.
+     * Tokens of the ended generation that were neither revoked on their own nor expired at {@code at}: the counters
+     * of the minutes after {@code at}'s, plus the tokens expiring in the rest of {@code at}'s minute, read from the
+     * index. Exact once the bump has committed: no token of that generation can be inserted or revoked on its own
+     * any more, so neither the counters nor the index change under the reads.
      */
     private long countActive(String partition, long generation, Instant at) {
-        QueryRequest query = QueryRequest.builder()
+        long atMillis = at.toEpochMilli();
+        long nextMinute = Math.floorDiv(atMillis, COUNTER_BUCKET_MILLIS) + 1;
+        QueryRequest counters = QueryRequest.builder()
+                .tableName(tableName)
+                .consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+                .projectionExpression("#count")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#count", COUNT))
+                .expressionAttributeValues(Map.of(
+                        ":pk", s(partition),
+                        ":lo", s(activeCounterSortKey(generation, nextMinute, 0)),
+                        ":hi", s(activeCounterSortKey(generation, MAX_MINUTE, COUNTER_SHARDS - 1))))
+                .build();
+        long count = 0;
+        for (Map<String, AttributeValue> counter : client.queryPaginator(counters).items()) {
+            count += number(counter, COUNT);
+        }
+        QueryRequest restOfMinute = QueryRequest.builder()
                 .tableName(tableName)
                 .indexName(GENERATION_EXPIRY_INDEX)
                 .consistentRead(true)
@@ -396,11 +476,10 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .expressionAttributeValues(Map.of(
                         ":pk", s(partition),
                         // Expired means expiresAt <= at, so the first live token expires at at + 1 ms.
-                        ":lo", s(generationExpiry(generation, at.toEpochMilli() + 1)),
-                        ":hi", s(generationExpiry(generation, 999_999_999_999_999L))))
+                        ":lo", s(generationExpiry(generation, atMillis + 1)),
+                        ":hi", s(generationExpiry(generation, nextMinute * COUNTER_BUCKET_MILLIS - 1))))
                 .build();
-        long count = 0;
-        for (QueryResponse page : client.queryPaginator(query)) {
+        for (QueryResponse page : client.queryPaginator(restOfMinute)) {
             count += page.count();
         }
         return count;
@@ -531,6 +610,14 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     static String generationSortKey(long generation) {
         return GENERATION_PREFIX + String.format("%020d", generation);
+    }
+
+    /** The last minute a counter key can name (fixed width: 12 digits). */
+    private static final long MAX_MINUTE = 999_999_999_999L;
+
+    /** Fixed widths, so string order is (generation, expiry minute, shard) order. */
+    static String activeCounterSortKey(long generation, long expiryMinute, int shard) {
+        return ACTIVE_PREFIX + String.format("%020d#%012d#%02d", generation, expiryMinute, shard);
     }
 
     /** Fixed widths, so string order is (generation, expiry) order. */

@@ -9,6 +9,7 @@ package dev.gatekeeper.adapter.dynamodb;
  * orgId                PROFILE                         organisation profile
  * orgId                REVOCATION                      current revocation generation (absent: 0)
  * orgId                GENERATION#&lt;20 digits&gt;          when that generation was ended by a revoke-all
+ * orgId                ACTIVE#&lt;gen&gt;#&lt;minute&gt;#&lt;shard&gt;    tokens of a generation expiring in that minute, not revoked
  * orgId                TOKEN#&lt;tokenId&gt;                 token record, partitioned by the requested organisation
  * orgId                ISSUED#&lt;tokenId&gt;                pointer from a requesting partner to the token's partition
  * orgId                APIKEY#&lt;keyId&gt;                  API key listing entry
@@ -19,8 +20,13 @@ package dev.gatekeeper.adapter.dynamodb;
  * <p>Audit records expire by {@value #TIME_TO_LIVE} on their own retention, longer than tokens'; their sort key
  * orders them by time, so one key range answers "this organisation, between these times".
  *
- * <p>Index {@value #GENERATION_EXPIRY_INDEX} (local, keys only) is sparse: a token carries {@value #GENERATION_EXPIRY}
- * only while it has not been revoked on its own, so a revoke-all counts its active tokens with one key range.
+ * <p>Revoke-all answers how many tokens it ended without reading them: every insert adds one, and every revocation
+ * of a single token takes one away, on an {@value #ACTIVE_PREFIX} counter of the token's generation and expiry
+ * minute (in the same transaction), so the tokens still active at a time {@code t} are the counters of the minutes
+ * after {@code t}'s plus the tokens expiring in the rest of {@code t}'s own minute. Those few come from index
+ * {@value #GENERATION_EXPIRY_INDEX} (local, keys only), which is sparse: a token carries {@value #GENERATION_EXPIRY}
+ * only while it has not been revoked on its own. Counters are sharded by token id so that no single item takes every
+ * insert of a busy organisation.
  */
 public final class TokenTable {
     public static final String PARTITION_KEY = "pk";
@@ -36,6 +42,7 @@ public final class TokenTable {
     public static final String PROFILE = "PROFILE";
     public static final String REVOCATION = "REVOCATION";
     public static final String GENERATION_PREFIX = "GENERATION#";
+    public static final String ACTIVE_PREFIX = "ACTIVE#";
     public static final String TOKEN_PREFIX = "TOKEN#";
     public static final String ISSUED_PREFIX = "ISSUED#";
     public static final String API_KEY = "APIKEY";

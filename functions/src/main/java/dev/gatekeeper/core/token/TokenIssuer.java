@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class TokenIssuer {
     static final int MAX_SCOPES = 100;
-    private static final int MAX_STALE_RETRIES = 3;
+    /** One attempt more than two concurrent revoke-alls need, as the first may use a remembered, stale generation. */
+    private static final int MAX_STALE_RETRIES = 4;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 

@@ -20,7 +20,12 @@ import java.util.Optional;
  */
 public interface TokenStore {
 
-    /** The organisation's current revocation generation, read consistently; 0 before its first revoke-all. */
+    /**
+     * The organisation's revocation generation, 0 before its first revoke-all. It may be remembered from an earlier
+     * call rather than read: a revoke-all elsewhere makes it stale, and {@link #insert} then refuses the token with
+     * {@link StaleGenerationException} and forgets it, so the next call reads the current one. A token is never
+     * stored in an ended generation either way.
+     */
     long currentGeneration(OrganisationId organisation);
 
     /**

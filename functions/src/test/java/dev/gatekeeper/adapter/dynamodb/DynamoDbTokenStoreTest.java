@@ -218,6 +218,66 @@ class DynamoDbTokenStoreTest {
     }
 
     @Test
+    void insertAndSingleRevocationKeepTheActiveCounterOfTheTokensGenerationAndExpiryMinute() {
+        TokenRecord token = token().build();
+        String counter = DynamoDbTokenStore.activeCounterSortKey(0, EXPIRES.toEpochMilli() / 60_000,
+                Math.floorMod(token.id().value().hashCode(), DynamoDbTokenStore.COUNTER_SHARDS));
+
+        store.insert(token);
+        Map<String, AttributeValue> afterInsert = item(MERCHANT.value(), counter);
+        store.revoke(MERCHANT, token.id(), FIRST_REVOCATION);
+
+        assertThat(afterInsert.get("count").n()).isEqualTo("1");
+        // Kept as long as any token it counts: the end of its minute plus the tokens' retention.
+        assertThat(afterInsert.get("ttl").n())
+                .isEqualTo(Long.toString(EXPIRES.plusSeconds(60).plus(RETENTION).getEpochSecond()));
+        assertThat(item(MERCHANT.value(), counter).get("count").n()).isEqualTo("0");
+    }
+
+    /**
+     * Expiries on both sides of the revoke-all, in its own minute and in many later minutes and shards, some
+     * revoked on their own: the count equals what a look at every token says.
+     */
+    @Test
+    void revokeAllCountsExactlyWhateverMinutesAndShardsTheTokensFallIn() {
+        java.util.Random random = new java.util.Random(7);
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            // From 2 minutes before the revoke-all to 5 minutes after, at millisecond resolution.
+            Instant expiresAt = REVOKE_ALL.plusMillis(random.nextInt(7 * 60_000) - 2 * 60_000);
+            TokenBuilder builder = token().expiresAt(expiresAt);
+            tokens.add((i % 5 == 0 ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build());
+        }
+        tokens.forEach(store::insert);
+        List<TokenRecord> revokedAlone = tokens.stream().filter(token -> random.nextInt(4) == 0).toList();
+        revokedAlone.forEach(token -> store.revoke(MERCHANT, token.id(), FIRST_REVOCATION));
+        long expected = tokens.stream()
+                .filter(token -> !revokedAlone.contains(token) && token.expiresAt().isAfter(REVOKE_ALL))
+                .count();
+
+        long count = store.revokeAll(MERCHANT, REVOKE_ALL);
+
+        assertThat(expected).isBetween(40L, 110L);
+        assertThat(count).isEqualTo(expected);
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL.plusSeconds(1))).isZero();
+    }
+
+    @Test
+    void aRememberedGenerationEndedByAnotherContainerFailsOneInsertAsStaleThenIsReadAgain() {
+        assertThat(store.currentGeneration(MERCHANT)).isZero();
+        new DynamoDbTokenStore(client, table, RETENTION).revokeAll(MERCHANT, REVOKE_ALL);
+
+        TokenRecord stale = token().generation(store.currentGeneration(MERCHANT)).build();
+        assertThatThrownBy(() -> store.insert(stale)).isInstanceOf(StaleGenerationException.class);
+        TokenRecord current = token().generation(store.currentGeneration(MERCHANT)).build();
+        store.insert(current);
+
+        assertThat(stale.generation()).isZero();
+        assertThat(current.generation()).isEqualTo(1);
+        assertThat(store.findForOrganisation(MERCHANT, current.id())).contains(current);
+    }
+
+    @Test
     void aSecondRevokeAllCountsNothingAndKeepsTheFirstTime() {
         TokenRecord token = token().build();
         store.insert(token);
