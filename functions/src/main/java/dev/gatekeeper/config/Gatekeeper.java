@@ -37,12 +37,13 @@ public final class Gatekeeper {
     /** An unknown kid may reload the keys at most this often, whatever the traffic. */
     private static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(10);
     /**
-     * How long the request authorizer trusts an organisation profile it read (allow-list, kind, scopes): an
-     * allow-list change reaches every authorizer container within this time. Revocation is never cached.
+     * How long a container trusts an organisation profile it read (allow-list, kind, scopes, parent): a profile
+     * change reaches every function within this time. API keys, tokens and revocation are never cached, so this
+     * delay never keeps a revoked key or token working.
      */
-    private static final Duration AUTHORIZER_ORGANISATION_CACHE = Duration.ofSeconds(30);
-    /** Profiles held per authorizer container; far more than the organisations active in 30 s of one container. */
-    private static final int AUTHORIZER_ORGANISATION_CACHE_ENTRIES = 1_000;
+    private static final Duration ORGANISATION_CACHE = Duration.ofSeconds(30);
+    /** Profiles held per container; far more than the organisations active in 30 s of one container. */
+    private static final int ORGANISATION_CACHE_ENTRIES = 1_000;
 
     private static volatile Gatekeeper shared;
 
@@ -60,7 +61,9 @@ public final class Gatekeeper {
 
     private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource, Clock clock,
                        Supplier<UUID> tokenIds) {
-        var organisations = new DynamoDbOrganisationRegistry(dynamoDb, config.tableName());
+        var organisations = new CachingOrganisationDirectory(
+                new DynamoDbOrganisationRegistry(dynamoDb, config.tableName()), clock, ORGANISATION_CACHE,
+                ORGANISATION_CACHE_ENTRIES);
         var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName());
         // Audit record ids are not token ids: a test's sequence of token ids stays what it expects.
         this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention(),
@@ -76,8 +79,7 @@ public final class Gatekeeper {
         EmfMetrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), clock);
         this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock), metrics,
                 auditLog, clock, UUID::randomUUID);
-        this.authorizer = new AccessAuthorizer(apiKeys, new CachingOrganisationDirectory(organisations, clock,
-                AUTHORIZER_ORGANISATION_CACHE, AUTHORIZER_ORGANISATION_CACHE_ENTRIES), verifier, tokenStore, clock);
+        this.authorizer = new AccessAuthorizer(apiKeys, organisations, verifier, tokenStore, clock);
         this.authorizerEndpoint = new AuthorizerEndpoint(authorizer, metrics, auditLog, clock, UUID::randomUUID);
     }
 
@@ -129,7 +131,7 @@ public final class Gatekeeper {
         return introspection;
     }
 
-    /** The request authorizer for other APIs, with its own short-lived cache of organisation profiles. */
+    /** The request authorizer for other APIs. */
     public AccessAuthorizer authorizer() {
         return authorizer;
     }

@@ -72,7 +72,11 @@ final class FunctionHost implements AutoCloseable {
     private EmbeddedDynamoDb embedded;
     private SigningKeySource embeddedKeys;
     private final Map<URI, AwsEmulator> emulators = new HashMap<>();
-    private final Map<Map<String, String>, Gatekeeper> services = new HashMap<>();
+    /**
+     * One service per function, as Lambda gives each function its own containers: what one function remembers
+     * (organisation profiles, a revocation generation) is not seen by another, here as deployed.
+     */
+    private final Map<String, Gatekeeper> services = new HashMap<>();
     private final Set<String> preparedResources = new HashSet<>();
     private final Map<String, ServiceTable> serviceTables = new LinkedHashMap<>();
 
@@ -191,7 +195,7 @@ final class FunctionHost implements AutoCloseable {
     }
 
     private Gatekeeper service(FunctionDefinition function, Map<String, String> environment) {
-        Gatekeeper existing = services.get(environment);
+        Gatekeeper existing = services.get(function.logicalId());
         if (existing != null) {
             return existing;
         }
@@ -223,7 +227,7 @@ final class FunctionHost implements AutoCloseable {
         serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName(),
                 endpoint.orElseGet(() -> embedded.endpoint())));
         Gatekeeper service = Gatekeeper.create(config, dynamoDb, keys, clock, tokenIds);
-        services.put(Map.copyOf(environment), service);
+        services.put(function.logicalId(), service);
         return service;
     }
 
