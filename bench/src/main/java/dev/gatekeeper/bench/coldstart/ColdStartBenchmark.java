@@ -1,12 +1,8 @@
 package dev.gatekeeper.bench.coldstart;
 
-import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
+import dev.gatekeeper.bench.common.BenchSupport;
 import dev.gatekeeper.bench.floor.ConstantResponseHandler;
-import dev.gatekeeper.local.seed.SeedFile;
-import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
-import dev.gatekeeper.local.storage.TemplateTables;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
 import java.io.IOException;
@@ -15,15 +11,11 @@ import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,16 +132,7 @@ public final class ColdStartBenchmark {
      * 256 MB, scaled), the serial collector, the JDK's CDS archive, and, since java17, C1 only.
      */
     static List<String> jvmFlags(int memoryMb) {
-        long kb = memoryMb * 1024L;
-        return List.of(
-                "-XX:MaxHeapSize=" + ((kb * 85 + 99) / 100) + "k",
-                "-XX:MaxMetaspaceSize=" + (kb * 10 / 100) + "k",
-                "-XX:ReservedCodeCacheSize=" + (kb * 5 / 100) + "k",
-                "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-XX:+TieredCompilation",
-                "-XX:TieredStopAtLevel=1",
-                "-Djava.net.preferIPv4Stack=true");
+        return BenchSupport.lambdaJvmFlags(memoryMb);
     }
 
     /** One fresh JVM: {init, first response} in nanoseconds from the process start. */
@@ -263,10 +246,8 @@ public final class ColdStartBenchmark {
                     continue;
                 }
                 if (template.table(resource).isPresent()) {
-                    TemplateTables.ensure(dynamo, template.table(resource).get(), resource, System.out::println);
-                    new SeedLoader(new DynamoDbOrganisationRegistry(dynamo, resource),
-                            new DynamoDbApiKeyRegistry(dynamo, resource), Clock.systemUTC())
-                            .load(SeedFile.read(repo.resolve("events/seed.json")), "events/seed.json", "bench");
+                    BenchSupport.seedTable(dynamo, template.table(resource).get(), resource,
+                            repo.resolve("events/seed.json"), System.out::println);
                     environment.put(name, resource);
                 } else if (template.secret(resource).isPresent()) {
                     SigningKeySecrets.ensure(secrets, resource, Clock.systemUTC(), System.out::println);
@@ -339,17 +320,10 @@ public final class ColdStartBenchmark {
     }
 
     static String now() {
-        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        return BenchSupport.now();
     }
 
     static String javaVersion() {
-        try {
-            Process process = new ProcessBuilder(DynamoDbLocalProcess.javaBinary(), "-version").redirectErrorStream(true).start();
-            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            process.waitFor();
-            return text;
-        } catch (IOException | InterruptedException e) {
-            return "unknown (" + e + ")";
-        }
+        return BenchSupport.javaVersion();
     }
 }

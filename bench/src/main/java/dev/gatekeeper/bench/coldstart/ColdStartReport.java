@@ -1,8 +1,6 @@
 package dev.gatekeeper.bench.coldstart;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.gatekeeper.bench.common.BenchSupport;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +30,7 @@ final class ColdStartReport {
         StringBuilder out = new StringBuilder();
         out.append("Command: `COLD_STARTS=").append(coldStarts).append(" scripts/bench-cold-start`  \n");
         out.append("Date: ").append(ColdStartBenchmark.now()).append("  \n");
-        out.append("Machine: ").append(cpuModel()).append(", nproc ").append(Runtime.getRuntime().availableProcessors())
-                .append(", RAM ").append(memTotal()).append("  \n");
+        out.append("Machine: ").append(BenchSupport.machine()).append("  \n");
         out.append("JVM: `").append(ColdStartBenchmark.javaVersion().replace("\n", " / ")).append("`  \n");
         out.append("Flags (Lambda java17 runtime at 512 MB): `").append(String.join(" ", jvmFlags)).append("`")
                 .append(" plus the template's `JAVA_TOOL_OPTIONS`  \n");
@@ -69,25 +66,5 @@ final class ColdStartReport {
 
     private static String ratio(double value) {
         return String.format(Locale.ROOT, "%.2f×", value);
-    }
-
-    private static String cpuModel() {
-        return procLine(Path.of("/proc/cpuinfo"), "model name").orElse("CPU unknown");
-    }
-
-    private static String memTotal() {
-        return procLine(Path.of("/proc/meminfo"), "MemTotal")
-                .map(value -> String.format(Locale.ROOT, "%.1f GiB",
-                        Long.parseLong(value.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
-
-    private static java.util.Optional<String> procLine(Path file, String key) {
-        try {
-            return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
     }
 }

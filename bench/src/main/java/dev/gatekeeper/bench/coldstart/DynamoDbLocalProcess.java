@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * only: DynamoDB Local's own {@code ServerRunner} listens on every interface); it prints its endpoint and stops
  * when its standard input closes.
  */
-final class DynamoDbLocalProcess implements AutoCloseable {
+public final class DynamoDbLocalProcess implements AutoCloseable {
     private static final String ENDPOINT_LINE = "endpoint=";
 
     private final Process process;
@@ -29,7 +29,7 @@ final class DynamoDbLocalProcess implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static DynamoDbLocalProcess start(String classpath, Path log) throws IOException {
+    public static DynamoDbLocalProcess start(String classpath, Path log) throws IOException {
         Process process = new ProcessBuilder(List.of(javaBinary(), "-Xmx512m", "-cp", classpath,
                 DynamoDbLocalProcess.class.getName()))
                 .redirectError(log.toFile())
@@ -45,11 +45,11 @@ final class DynamoDbLocalProcess implements AutoCloseable {
         throw new IllegalStateException("DynamoDB Local did not start; see " + log);
     }
 
-    static String javaBinary() {
+    public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
