@@ -89,7 +89,7 @@ public final class RevokeAllScalingBenchmark {
         for (String size : System.getenv().getOrDefault("REVOKE_ALL_SIZES", "10,1000,10000,100000").split(",")) {
             sizes.add(Integer.parseInt(size.trim()));
         }
-        int rounds = Integer.parseInt(System.getenv().getOrDefault("REVOKE_ALL_ROUNDS", "5"));
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("REVOKE_ALL_ROUNDS", "3"));
         SamTemplate template = SamTemplate.load(repo.resolve("template.yaml"));
         FunctionDefinition function = template.function(FUNCTION).orElseThrow();
         PrintStream console = System.out;

@@ -107,10 +107,12 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** Width of an active-token counter's expiry bucket. */
     static final long COUNTER_BUCKET_MILLIS = 60_000;
     /**
-     * Counters per generation and minute. DynamoDB takes about 1 000 writes a second on one item; eight shards let
-     * one organisation issue several thousand tokens a second, while a revoke-all still sums only a few items.
+     * Counters per generation and minute. DynamoDB takes about 1 000 write units a second on one item, 500
+     * transactional updates; two shards carry the 1 000 or so issues a second that one organisation's revocation
+     * item allows anyway (every insert condition-checks it, at two read units each), and keep a revoke-all's sum
+     * short: one item per shard and minute of the tokens' remaining lifetimes.
      */
-    static final int COUNTER_SHARDS = 8;
+    static final int COUNTER_SHARDS = 2;
     /** Organisations whose generation a container remembers; emptied when full, which costs one read each. */
     private static final int MAX_KNOWN_GENERATIONS = 10_000;
 
@@ -444,29 +446,54 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /**
      * Tokens of the ended generation that were neither revoked on their own nor expired at {@code at}: the counters
-     * of the minutes after {@code at}'s, plus the tokens expiring in the rest of {@code at}'s minute, read from the
-     * index. Exact once the bump has committed: no token of that generation can be inserted or revoked on its own
-     * any more, so neither the counters nor the index change under the reads.
+     * of the minutes from {@code at}'s on, corrected for the tokens of {@code at}'s own minute on the wrong side of
+     * {@code at}, which the index counts. The index reads whichever part of that minute is shorter: the tokens
+     * already expired (subtracted) or those still to expire in it (added instead of its counters), so at most half
+     * a minute of tokens is read one by one, however many the organisation holds. Exact once the bump has committed:
+     * no token of that generation can be inserted or revoked on its own any more, so neither the counters nor the
+     * index change under the reads.
      */
     private long countActive(String partition, long generation, Instant at) {
         long atMillis = at.toEpochMilli();
-        long nextMinute = Math.floorDiv(atMillis, COUNTER_BUCKET_MILLIS) + 1;
+        long minute = Math.floorDiv(atMillis, COUNTER_BUCKET_MILLIS);
+        long minuteStart = minute * COUNTER_BUCKET_MILLIS;
+        long nextMinuteStart = minuteStart + COUNTER_BUCKET_MILLIS;
         QueryRequest counters = QueryRequest.builder()
                 .tableName(tableName)
                 .consistentRead(true)
                 .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-                .projectionExpression("#count")
+                .projectionExpression("#sk, #count")
                 .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#count", COUNT))
                 .expressionAttributeValues(Map.of(
                         ":pk", s(partition),
-                        ":lo", s(activeCounterSortKey(generation, nextMinute, 0)),
+                        ":lo", s(activeCounterSortKey(generation, minute, 0)),
                         ":hi", s(activeCounterSortKey(generation, MAX_MINUTE, COUNTER_SHARDS - 1))))
                 .build();
-        long count = 0;
+        String atMinutePrefix = activeCounterSortKey(generation, minute, 0);
+        atMinutePrefix = atMinutePrefix.substring(0, atMinutePrefix.lastIndexOf('#') + 1);
+        long fromAtMinute = 0;
+        long atMinute = 0;
         for (Map<String, AttributeValue> counter : client.queryPaginator(counters).items()) {
-            count += number(counter, COUNT);
+            long value = number(counter, COUNT);
+            fromAtMinute += value;
+            if (string(counter, SORT_KEY).startsWith(atMinutePrefix)) {
+                atMinute += value;
+            }
         }
-        QueryRequest restOfMinute = QueryRequest.builder()
+        // Expired means expiresAt <= at, so the first live token expires at at + 1 ms.
+        if (atMillis - minuteStart < nextMinuteStart - 1 - atMillis) {
+            return fromAtMinute - countIndexed(partition, generation, minuteStart, atMillis);
+        }
+        return fromAtMinute - atMinute + countIndexed(partition, generation, atMillis + 1, nextMinuteStart - 1);
+    }
+
+    /** Tokens of the generation not revoked on their own whose expiry lies in {@code [from, to]} (milliseconds). */
+    private long countIndexed(String partition, long generation, long from, long to) {
+        if (from > to) {
+            // A revoke-all in the last millisecond of its minute: nothing of that minute is still to expire.
+            return 0;
+        }
+        QueryRequest query = QueryRequest.builder()
                 .tableName(tableName)
                 .indexName(GENERATION_EXPIRY_INDEX)
                 .consistentRead(true)
@@ -475,11 +502,11 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#genExp", GENERATION_EXPIRY))
                 .expressionAttributeValues(Map.of(
                         ":pk", s(partition),
-                        // Expired means expiresAt <= at, so the first live token expires at at + 1 ms.
-                        ":lo", s(generationExpiry(generation, atMillis + 1)),
-                        ":hi", s(generationExpiry(generation, nextMinute * COUNTER_BUCKET_MILLIS - 1))))
+                        ":lo", s(generationExpiry(generation, from)),
+                        ":hi", s(generationExpiry(generation, to))))
                 .build();
-        for (QueryResponse page : client.queryPaginator(restOfMinute)) {
+        long count = 0;
+        for (QueryResponse page : client.queryPaginator(query)) {
             count += page.count();
         }
         return count;

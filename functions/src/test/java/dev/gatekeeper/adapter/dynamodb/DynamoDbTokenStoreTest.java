@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -238,13 +240,17 @@ class DynamoDbTokenStoreTest {
      * Expiries on both sides of the revoke-all, in its own minute and in many later minutes and shards, some
      * revoked on their own: the count equals what a look at every token says.
      */
-    @Test
-    void revokeAllCountsExactlyWhateverMinutesAndShardsTheTokensFallIn() {
+    @ParameterizedTest(name = "revoke-all {0} ms into its minute")
+    @ValueSource(ints = {0, 1, 20_000, 29_999, 30_000, 45_000, 59_999})
+    void revokeAllCountsExactlyWhateverMinutesAndShardsTheTokensFallIn(int millisIntoMinute) {
+        Instant revokeAll = REVOKE_ALL.plusMillis(millisIntoMinute);
         java.util.Random random = new java.util.Random(7);
         List<TokenRecord> tokens = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            // From 2 minutes before the revoke-all to 5 minutes after, at millisecond resolution.
-            Instant expiresAt = REVOKE_ALL.plusMillis(random.nextInt(7 * 60_000) - 2 * 60_000);
+            // From 2 minutes before the revoke-all to 5 minutes after, at millisecond resolution, and a few expiring
+            // exactly at it (expired) or one millisecond after it (active).
+            Instant expiresAt = i < 3 ? revokeAll : i < 6 ? revokeAll.plusMillis(1)
+                    : revokeAll.plusMillis(random.nextInt(7 * 60_000) - 2 * 60_000);
             TokenBuilder builder = token().expiresAt(expiresAt);
             tokens.add((i % 5 == 0 ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build());
         }
@@ -252,14 +258,14 @@ class DynamoDbTokenStoreTest {
         List<TokenRecord> revokedAlone = tokens.stream().filter(token -> random.nextInt(4) == 0).toList();
         revokedAlone.forEach(token -> store.revoke(MERCHANT, token.id(), FIRST_REVOCATION));
         long expected = tokens.stream()
-                .filter(token -> !revokedAlone.contains(token) && token.expiresAt().isAfter(REVOKE_ALL))
+                .filter(token -> !revokedAlone.contains(token) && token.expiresAt().isAfter(revokeAll))
                 .count();
 
-        long count = store.revokeAll(MERCHANT, REVOKE_ALL);
+        long count = store.revokeAll(MERCHANT, revokeAll);
 
         assertThat(expected).isBetween(40L, 110L);
         assertThat(count).isEqualTo(expected);
-        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL.plusSeconds(1))).isZero();
+        assertThat(store.revokeAll(MERCHANT, revokeAll.plusSeconds(1))).isZero();
     }
 
     @Test
