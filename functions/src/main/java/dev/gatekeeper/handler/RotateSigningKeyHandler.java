@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.config.AwsClients;
 import dev.gatekeeper.observability.LogContext;
 import java.net.URI;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
@@ -66,7 +66,7 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
         }
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .region(Region.of(region))
-                .httpClientBuilder(ApacheHttpClient.builder());
+                .httpClient(AwsClients.httpClient());
         String endpoint = environment.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
