@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -105,10 +106,17 @@ public final class Gatekeeper {
 
     public static Gatekeeper fromEnvironment(Map<String, String> env) {
         GatekeeperConfig config = GatekeeperConfig.fromEnvironment(env);
-        AwsClients clients = AwsClients.forConfig(config);
-        return create(config, clients.dynamoDb(),
-                new SecretsManagerSigningKeySource(clients.secretsManager(), config.signingKeySecretId()),
-                Clock.systemUTC(), UUID::randomUUID);
+        // Cold start: the HTTP client, then the signing keys, load on threads of their own while this one builds the
+        // DynamoDB client (AwsClients, PrefetchedSigningKeySource).
+        SdkHttpClient http = AwsClients.backgroundHttpClient();
+        SigningKeySource keys = PrefetchedSigningKeySource.start(new SecretsManagerSigningKeySource(
+                AwsClients.secretsManager(config, http), config.signingKeySecretId()), Clock.systemUTC());
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(config, http);
+        // Token ids from a generator that SnapStartPriming replaces after a snapshot restore (see TokenIds).
+        TokenIds tokenIds = new TokenIds();
+        Gatekeeper gatekeeper = create(config, dynamoDb, keys, Clock.systemUTC(), tokenIds);
+        SnapStartPriming.startInLambda(gatekeeper, config, tokenIds, Clock.systemUTC(), env);
+        return gatekeeper;
     }
 
     public ApiEndpoint endpoint() {
