@@ -7,22 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.CountingDynamoDbClient;
 import dev.gatekeeper.testing.GatekeeperFixture;
-import dev.gatekeeper.testing.LocalDynamoDb;
 import dev.gatekeeper.testing.TestLambdaContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Issuing a token is the service's hot path, so its DynamoDB round trips are counted on a warm container: the
@@ -33,39 +24,24 @@ class IssueTokenReadCostTest {
     private static final String BODY = "{\"scopes\":[\"admin\"],\"expiresIn\":600}";
 
     private final GatekeeperFixture gk = GatekeeperFixture.create();
-    private final List<String> dynamoDbCalls = new CopyOnWriteArrayList<>();
+    private final CountingDynamoDbClient dynamoDb = new CountingDynamoDbClient();
     private RequestTokenHandler requestToken;
     private RequestOrganisationTokenHandler requestOrganisationToken;
 
-    /** Records each operation the client sends (once per HTTP attempt, so a retry would count too). */
-    private final class CountingInterceptor implements ExecutionInterceptor {
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            dynamoDbCalls.add(context.request().getClass().getSimpleName());
-        }
-    }
-
     @BeforeEach
     void aContainerWithACountingDynamoDbClient() {
-        DynamoDbClient counting = DynamoDbClient.builder()
-                .endpointOverride(LocalDynamoDb.shared().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(config -> config.addExecutionInterceptor(new CountingInterceptor()))
-                .build();
-        var container = gk.gatekeeperWith(counting);
+        var container = gk.gatekeeperWith(dynamoDb.client());
         requestToken = new RequestTokenHandler(container);
         requestOrganisationToken = new RequestOrganisationTokenHandler(container);
     }
 
     private List<String> callsFor(APIGatewayProxyRequestEvent event, int expectedStatus) {
-        dynamoDbCalls.clear();
+        dynamoDb.takeCalls();
         APIGatewayProxyResponseEvent response = event.getPath().startsWith("/organisations/")
                 ? requestOrganisationToken.handleRequest(event, new TestLambdaContext("RequestOrganisationTokenFunction"))
                 : requestToken.handleRequest(event, new TestLambdaContext("RequestTokenFunction"));
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(expectedStatus);
-        return List.copyOf(dynamoDbCalls);
+        return dynamoDb.takeCalls();
     }
 
     private static APIGatewayProxyRequestEvent ownToken() {

@@ -8,26 +8,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.CountingDynamoDbClient;
 import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.ForgedToken;
 import dev.gatekeeper.testing.GatekeeperFixture;
-import dev.gatekeeper.testing.LocalDynamoDb;
 import dev.gatekeeper.testing.TestLambdaContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The authorizer runs on every request of another API, so its DynamoDB reads are counted: the requests a real SDK
@@ -35,37 +26,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class TokenAuthorizerReadCostTest {
     private final GatekeeperFixture gk = GatekeeperFixture.create();
-    private final List<String> dynamoDbCalls = new CopyOnWriteArrayList<>();
+    private final CountingDynamoDbClient dynamoDb = new CountingDynamoDbClient();
     private TokenAuthorizerHandler authorizer;
-
-    /** Records each operation the client sends (once per HTTP attempt, so a retry would count too). */
-    private final class CountingInterceptor implements ExecutionInterceptor {
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            dynamoDbCalls.add(context.request().getClass().getSimpleName());
-        }
-    }
 
     @BeforeEach
     void aContainerWithACountingDynamoDbClient() {
-        DynamoDbClient counting = DynamoDbClient.builder()
-                .endpointOverride(LocalDynamoDb.shared().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(config -> config.addExecutionInterceptor(new CountingInterceptor()))
-                .build();
-        authorizer = new TokenAuthorizerHandler(gk.gatekeeperWith(counting));
+        authorizer = new TokenAuthorizerHandler(gk.gatekeeperWith(dynamoDb.client()));
     }
 
     private List<String> callsFor(AuthorizerEvents event) {
-        dynamoDbCalls.clear();
+        dynamoDb.takeCalls();
         try {
             authorizer.handleRequest(event.build(), new TestLambdaContext("TokenAuthorizerFunction"));
         } catch (AuthorizerEndpoint.Unauthorized expected) {
             // the count is what matters here
         }
-        return List.copyOf(dynamoDbCalls);
+        return dynamoDb.takeCalls();
     }
 
     /** Warms the container: signing keys loaded, organisation profiles cached. */

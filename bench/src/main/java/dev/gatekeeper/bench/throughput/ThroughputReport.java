@@ -1,16 +1,13 @@
 package dev.gatekeeper.bench.throughput;
 
+import dev.gatekeeper.bench.common.BenchSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /** The throughput figures as Markdown, and their place in BENCHMARKS.md. */
 final class ThroughputReport {
@@ -26,12 +23,9 @@ final class ThroughputReport {
                            List<String> problems) {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(config.command()).append("`  \n");
-        out.append("Date: ").append(ZonedDateTime.now(ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("  \n");
-        out.append("Machine: ").append(procLine(Path.of("/proc/cpuinfo"), "model name").orElse("CPU unknown"))
-                .append(", nproc ").append(Runtime.getRuntime().availableProcessors())
-                .append(", RAM ").append(memTotal()).append("; load average just before the run: ").append(loadBefore)
-                .append("  \n");
+        out.append("Date: ").append(BenchSupport.now()).append("  \n");
+        out.append("Machine: ").append(BenchSupport.machine()).append("; load average just before the run: ")
+                .append(loadBefore).append("  \n");
         out.append("JVM (runner and driver): `").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("`  \n");
         out.append("Runner: `").append(runnerCommand).append("`, answering ")
@@ -171,19 +165,5 @@ final class ThroughputReport {
         return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%." + places + "f", value);
     }
 
-    private static String memTotal() {
-        return procLine(Path.of("/proc/meminfo"), "MemTotal")
-                .map(value -> String.format(Locale.ROOT, "%.1f GiB",
-                        Long.parseLong(value.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
 
-    private static Optional<String> procLine(Path file, String key) {
-        try {
-            return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
 }

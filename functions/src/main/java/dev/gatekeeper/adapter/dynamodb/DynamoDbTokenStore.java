@@ -395,11 +395,11 @@ public final class DynamoDbTokenStore implements TokenStore {
      * transaction it is part of decides whether the token is inserted or revoked.
      */
     private TransactWriteItem activeCounterChange(TokenRecord token, int delta) {
-        long expiresAt = token.expiresAt().toEpochMilli();
-        String sortKey = activeCounterSortKey(token.generation(), Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS),
+        long minute = Math.floorDiv(token.expiresAt().toEpochMilli(), COUNTER_BUCKET_MILLIS);
+        String sortKey = activeCounterSortKey(token.generation(), minute,
                 Math.floorMod(token.id().value().hashCode(), COUNTER_SHARDS));
         // Kept as long as the longest-kept token it counts, so it can still be read while any of them can.
-        long bucketEnd = (Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS) + 1) * COUNTER_BUCKET_MILLIS;
+        long bucketEnd = (minute + 1) * COUNTER_BUCKET_MILLIS;
         long timeToLive = Instant.ofEpochMilli(bucketEnd).plus(retention).getEpochSecond();
         return TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
@@ -469,8 +469,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                         ":lo", s(activeCounterSortKey(generation, minute, 0)),
                         ":hi", s(activeCounterSortKey(generation, MAX_MINUTE, COUNTER_SHARDS - 1))))
                 .build();
-        String atMinutePrefix = activeCounterSortKey(generation, minute, 0);
-        atMinutePrefix = atMinutePrefix.substring(0, atMinutePrefix.lastIndexOf('#') + 1);
+        String atMinutePrefix = activeCounterMinute(generation, minute);
         long fromAtMinute = 0;
         long atMinute = 0;
         for (Map<String, AttributeValue> counter : client.queryPaginator(counters).items()) {
@@ -644,7 +643,12 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /** Fixed widths, so string order is (generation, expiry minute, shard) order. */
     static String activeCounterSortKey(long generation, long expiryMinute, int shard) {
-        return ACTIVE_PREFIX + String.format("%020d#%012d#%02d", generation, expiryMinute, shard);
+        return activeCounterMinute(generation, expiryMinute) + String.format("%02d", shard);
+    }
+
+    /** What the sort keys of one generation's and minute's counters start with. */
+    private static String activeCounterMinute(long generation, long expiryMinute) {
+        return ACTIVE_PREFIX + String.format("%020d#%012d#", generation, expiryMinute);
     }
 
     /** Fixed widths, so string order is (generation, expiry) order. */
