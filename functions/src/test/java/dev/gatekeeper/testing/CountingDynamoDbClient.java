@@ -2,6 +2,7 @@ package dev.gatekeeper.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -10,13 +11,17 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * A real SDK client on the shared DynamoDB Local that records the operations it sends, for tests that count what a
- * request costs in round trips. An interceptor sees each HTTP attempt, so a retry counts too.
+ * request costs in round trips. An interceptor sees each HTTP attempt, so a retry counts too. It also adds up the
+ * entries that queries of a secondary index read (their {@code ScannedCount}), for tests of how much a count reads.
  */
 public final class CountingDynamoDbClient {
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final AtomicLong indexEntriesRead = new AtomicLong();
     private final DynamoDbClient client = DynamoDbClient.builder()
             .endpointOverride(LocalDynamoDb.shared().endpoint())
             .region(Region.US_EAST_1)
@@ -26,6 +31,14 @@ public final class CountingDynamoDbClient {
                 @Override
                 public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                     calls.add(context.request().getClass().getSimpleName());
+                }
+
+                @Override
+                public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof QueryRequest query && query.indexName() != null
+                            && context.response() instanceof QueryResponse page) {
+                        indexEntriesRead.addAndGet(page.scannedCount());
+                    }
                 }
             }))
             .build();
@@ -39,5 +52,10 @@ public final class CountingDynamoDbClient {
         List<String> sent = List.copyOf(calls);
         calls.clear();
         return sent;
+    }
+
+    /** Index entries read by queries since the last call. */
+    public long takeIndexEntriesRead() {
+        return indexEntriesRead.getAndSet(0);
     }
 }

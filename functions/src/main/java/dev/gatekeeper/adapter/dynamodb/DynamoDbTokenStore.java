@@ -58,6 +58,7 @@ import dev.gatekeeper.core.token.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -94,8 +95,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * record says which generation ended, and a follow-up update adds the count.
  *
  * <p>That count costs the same for 10 tokens as for 100 000: inserts and single revocations keep per-minute
- * counters of active tokens (see {@link TokenTable}) in their own transactions, and a revoke-all sums the counters
- * of the minutes still to come instead of reading the tokens.
+ * counters of active tokens, with 5-second slots (see {@link TokenTable}), in their own transactions, and a
+ * revoke-all sums the counters of the minutes and slots still to come instead of reading the tokens.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String UNAVAILABLE = "Token store unavailable";
@@ -106,6 +107,13 @@ public final class DynamoDbTokenStore implements TokenStore {
     private static final int MAX_BATCH_ATTEMPTS = 5;
     /** Width of an active-token counter's expiry bucket. */
     static final long COUNTER_BUCKET_MILLIS = 60_000;
+    /**
+     * Width of a slot within a bucket: each counter item also counts its tokens per slot, in attributes of the same
+     * item (so no extra write), and a revoke-all then reads at most half a slot of tokens from the index instead of
+     * half a minute.
+     */
+    static final long COUNTER_SLOT_MILLIS = 5_000;
+    static final int COUNTER_SLOTS = (int) (COUNTER_BUCKET_MILLIS / COUNTER_SLOT_MILLIS);
     /**
      * Counters per generation and minute. DynamoDB takes about 1 000 write units a second on one item, 500
      * transactional updates; two shards carry the 1 000 or so issues a second that one organisation's revocation
@@ -395,7 +403,9 @@ public final class DynamoDbTokenStore implements TokenStore {
      * transaction it is part of decides whether the token is inserted or revoked.
      */
     private TransactWriteItem activeCounterChange(TokenRecord token, int delta) {
-        long minute = Math.floorDiv(token.expiresAt().toEpochMilli(), COUNTER_BUCKET_MILLIS);
+        long expiresAt = token.expiresAt().toEpochMilli();
+        long minute = Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS);
+        int slot = (int) ((expiresAt - minute * COUNTER_BUCKET_MILLIS) / COUNTER_SLOT_MILLIS);
         String sortKey = activeCounterSortKey(token.generation(), minute,
                 Math.floorMod(token.id().value().hashCode(), COUNTER_SHARDS));
         // Kept as long as the longest-kept token it counts, so it can still be read while any of them can.
@@ -404,8 +414,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         return TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
                 .key(key(token.requestedOrganisation().value(), sortKey))
-                .updateExpression("ADD #count :delta SET #ttl = :ttl")
-                .expressionAttributeNames(Map.of("#count", COUNT, "#ttl", TIME_TO_LIVE))
+                .updateExpression("ADD #count :delta, #slot :delta SET #ttl = :ttl")
+                .expressionAttributeNames(Map.of("#count", COUNT, "#slot", counterSlot(slot), "#ttl", TIME_TO_LIVE))
                 .expressionAttributeValues(Map.of(":delta", n(delta), ":ttl", n(timeToLive)))
                 .build()).build();
     }
@@ -446,44 +456,66 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /**
      * Tokens of the ended generation that were neither revoked on their own nor expired at {@code at}: the counters
-     * of the minutes from {@code at}'s on, corrected for the tokens of {@code at}'s own minute on the wrong side of
-     * {@code at}, which the index counts. The index reads whichever part of that minute is shorter: the tokens
-     * already expired (subtracted) or those still to expire in it (added instead of its counters), so at most half
-     * a minute of tokens is read one by one, however many the organisation holds. Exact once the bump has committed:
-     * no token of that generation can be inserted or revoked on its own any more, so neither the counters nor the
-     * index change under the reads.
+     * of the minutes after {@code at}'s, the slot counts of {@code at}'s own minute after {@code at}'s slot, and the
+     * tokens of {@code at}'s slot still to expire. Those last come from the index, which reads whichever part of the
+     * slot is shorter: the tokens already expired (subtracted from the slot's count) or those still to expire
+     * (counted), so at most half a slot of tokens is read one by one, however many the organisation holds. Exact once
+     * the bump has committed: no token of that generation can be inserted or revoked on its own any more, so neither
+     * the counters nor the index change under the reads.
      */
     private long countActive(String partition, long generation, Instant at) {
         long atMillis = at.toEpochMilli();
         long minute = Math.floorDiv(atMillis, COUNTER_BUCKET_MILLIS);
         long minuteStart = minute * COUNTER_BUCKET_MILLIS;
-        long nextMinuteStart = minuteStart + COUNTER_BUCKET_MILLIS;
+        int slot = (int) ((atMillis - minuteStart) / COUNTER_SLOT_MILLIS);
         QueryRequest counters = QueryRequest.builder()
                 .tableName(tableName)
                 .consistentRead(true)
                 .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-                .projectionExpression("#sk, #count")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#count", COUNT))
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
                 .expressionAttributeValues(Map.of(
                         ":pk", s(partition),
                         ":lo", s(activeCounterSortKey(generation, minute, 0)),
                         ":hi", s(activeCounterSortKey(generation, MAX_MINUTE, COUNTER_SHARDS - 1))))
                 .build();
         String atMinutePrefix = activeCounterMinute(generation, minute);
-        long fromAtMinute = 0;
+        long laterMinutes = 0;
         long atMinute = 0;
+        long[] atMinuteSlots = new long[COUNTER_SLOTS];
         for (Map<String, AttributeValue> counter : client.queryPaginator(counters).items()) {
             long value = number(counter, COUNT);
-            fromAtMinute += value;
-            if (string(counter, SORT_KEY).startsWith(atMinutePrefix)) {
-                atMinute += value;
+            if (!string(counter, SORT_KEY).startsWith(atMinutePrefix)) {
+                laterMinutes += value;
+                continue;
+            }
+            atMinute += value;
+            for (int i = 0; i < COUNTER_SLOTS; i++) {
+                AttributeValue slotCount = counter.get(counterSlot(i));
+                atMinuteSlots[i] += slotCount == null ? 0 : Long.parseLong(slotCount.n());
             }
         }
-        // Expired means expiresAt <= at, so the first live token expires at at + 1 ms.
-        if (atMillis - minuteStart < nextMinuteStart - 1 - atMillis) {
-            return fromAtMinute - countIndexed(partition, generation, minuteStart, atMillis);
+        if (Arrays.stream(atMinuteSlots).sum() != atMinute) {
+            // Counters written before they counted per slot: fall back to half a minute of the index.
+            return laterMinutes + activeInRange(partition, generation, at, atMinute, minuteStart,
+                    minuteStart + COUNTER_BUCKET_MILLIS);
         }
-        return fromAtMinute - atMinute + countIndexed(partition, generation, atMillis + 1, nextMinuteStart - 1);
+        long laterSlots = Arrays.stream(atMinuteSlots, slot + 1, COUNTER_SLOTS).sum();
+        long slotStart = minuteStart + slot * COUNTER_SLOT_MILLIS;
+        return laterMinutes + laterSlots + activeInRange(partition, generation, at, atMinuteSlots[slot], slotStart,
+                slotStart + COUNTER_SLOT_MILLIS);
+    }
+
+    /**
+     * Of the {@code counted} tokens expiring in {@code [start, end)}, which contains {@code at}, those still active
+     * at {@code at}, reading the shorter side of {@code at} from the index. Expired means expiresAt <= at, so the
+     * first live token expires at at + 1 ms.
+     */
+    private long activeInRange(String partition, long generation, Instant at, long counted, long start, long end) {
+        long atMillis = at.toEpochMilli();
+        if (atMillis - start < end - 1 - atMillis) {
+            return counted - countIndexed(partition, generation, start, atMillis);
+        }
+        return countIndexed(partition, generation, atMillis + 1, end - 1);
     }
 
     /** Tokens of the generation not revoked on their own whose expiry lies in {@code [from, to]} (milliseconds). */
@@ -644,6 +676,11 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** Fixed widths, so string order is (generation, expiry minute, shard) order. */
     static String activeCounterSortKey(long generation, long expiryMinute, int shard) {
         return activeCounterMinute(generation, expiryMinute) + String.format("%02d", shard);
+    }
+
+    /** The attribute of a counter item that counts its tokens expiring in the given slot of its minute. */
+    static String counterSlot(int slot) {
+        return String.format("s%02d", slot);
     }
 
     /** What the sort keys of one generation's and minute's counters start with. */

@@ -11,6 +11,7 @@ import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStatus;
+import dev.gatekeeper.testing.CountingDynamoDbClient;
 import dev.gatekeeper.testing.LocalDynamoDb;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,10 +231,13 @@ class DynamoDbTokenStoreTest {
         store.revoke(MERCHANT, token.id(), FIRST_REVOCATION);
 
         assertThat(afterInsert.get("count").n()).isEqualTo("1");
+        // EXPIRES is on a minute: slot 0 of its minute.
+        assertThat(afterInsert.get(DynamoDbTokenStore.counterSlot(0)).n()).isEqualTo("1");
         // Kept as long as any token it counts: the end of its minute plus the tokens' retention.
         assertThat(afterInsert.get("ttl").n())
                 .isEqualTo(Long.toString(EXPIRES.plusSeconds(60).plus(RETENTION).getEpochSecond()));
         assertThat(item(MERCHANT.value(), counter).get("count").n()).isEqualTo("0");
+        assertThat(item(MERCHANT.value(), counter).get(DynamoDbTokenStore.counterSlot(0)).n()).isEqualTo("0");
     }
 
     /**
@@ -241,15 +245,17 @@ class DynamoDbTokenStoreTest {
      * revoked on their own: the count equals what a look at every token says.
      */
     @ParameterizedTest(name = "revoke-all {0} ms into its minute")
-    @ValueSource(ints = {0, 1, 20_000, 29_999, 30_000, 45_000, 59_999})
+    @ValueSource(ints = {0, 1, 2_499, 2_500, 4_999, 5_000, 20_000, 29_999, 30_000, 45_000, 57_501, 59_999})
     void revokeAllCountsExactlyWhateverMinutesAndShardsTheTokensFallIn(int millisIntoMinute) {
         Instant revokeAll = REVOKE_ALL.plusMillis(millisIntoMinute);
         java.util.Random random = new java.util.Random(7);
         List<TokenRecord> tokens = new ArrayList<>();
-        for (int i = 0; i < 120; i++) {
-            // From 2 minutes before the revoke-all to 5 minutes after, at millisecond resolution, and a few expiring
-            // exactly at it (expired) or one millisecond after it (active).
+        for (int i = 0; i < 150; i++) {
+            // From 2 minutes before the revoke-all to 5 minutes after, at millisecond resolution; a few expiring
+            // exactly at it (expired) or one millisecond after it (active); and some within 6 s of it, so its own
+            // slot and the slots beside it have tokens on both sides.
             Instant expiresAt = i < 3 ? revokeAll : i < 6 ? revokeAll.plusMillis(1)
+                    : i < 36 ? revokeAll.plusMillis(random.nextInt(12_000) - 6_000)
                     : revokeAll.plusMillis(random.nextInt(7 * 60_000) - 2 * 60_000);
             TokenBuilder builder = token().expiresAt(expiresAt);
             tokens.add((i % 5 == 0 ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build());
@@ -263,9 +269,65 @@ class DynamoDbTokenStoreTest {
 
         long count = store.revokeAll(MERCHANT, revokeAll);
 
-        assertThat(expected).isBetween(40L, 110L);
+        assertThat(expected).isBetween(50L, 130L);
         assertThat(count).isEqualTo(expected);
         assertThat(store.revokeAll(MERCHANT, revokeAll.plusSeconds(1))).isZero();
+    }
+
+    /**
+     * Counters of the revoke-all's minute that do not count per slot (as written before slots existed) are noticed,
+     * and the count falls back to the index for the shorter half of that minute: still exact.
+     */
+    @ParameterizedTest(name = "revoke-all {0} ms into its minute")
+    @ValueSource(ints = {10_000, 50_000})
+    void countersWithoutSlotsStillCountExactly(int millisIntoMinute) {
+        Instant revokeAll = REVOKE_ALL.plusMillis(millisIntoMinute);
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            tokens.add(token().expiresAt(REVOKE_ALL.plusMillis(i * 2_000L + 500)).build());
+        }
+        tokens.forEach(store::insert);
+        for (int shard = 0; shard < DynamoDbTokenStore.COUNTER_SHARDS; shard++) {
+            String counter = DynamoDbTokenStore.activeCounterSortKey(0, REVOKE_ALL.toEpochMilli() / 60_000, shard);
+            StringBuilder remove = new StringBuilder("REMOVE ");
+            for (int slot = 0; slot < DynamoDbTokenStore.COUNTER_SLOTS; slot++) {
+                remove.append(slot == 0 ? "" : ", ").append(DynamoDbTokenStore.counterSlot(slot));
+            }
+            client.updateItem(request -> request.tableName(table)
+                    .key(Map.of("pk", AttributeValue.fromS(MERCHANT.value()), "sk", AttributeValue.fromS(counter)))
+                    .updateExpression(remove.toString()));
+        }
+        long expected = tokens.stream().filter(token -> token.expiresAt().isAfter(revokeAll)).count();
+
+        assertThat(store.revokeAll(MERCHANT, revokeAll)).isEqualTo(expected);
+    }
+
+    /**
+     * However many tokens expire in the revoke-all's own minute, the index is read only for the shorter side of its
+     * 5-second slot: here the 3 tokens of that slot that expired before it, not the 30 of the minute before them.
+     */
+    @Test
+    void revokeAllReadsOnlyHalfASlotOfTokensFromTheIndex() {
+        CountingDynamoDbClient counting = new CountingDynamoDbClient();
+        DynamoDbTokenStore countingStore = new DynamoDbTokenStore(counting.client(), table, RETENTION);
+        Instant slotStart = REVOKE_ALL.plusSeconds(20);
+        Instant revokeAll = slotStart.plusMillis(1_000);
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            tokens.add(token().expiresAt(REVOKE_ALL.plusMillis(i * 600L)).build());
+            tokens.add(token().expiresAt(slotStart.plusMillis(5_000 + i * 1_000L)).build());
+        }
+        for (long millis : new long[] {100, 500, 1_000, 1_001, 2_000, 4_999}) {
+            tokens.add(token().expiresAt(slotStart.plusMillis(millis)).build());
+        }
+        tokens.forEach(store::insert);
+        long expected = tokens.stream().filter(token -> token.expiresAt().isAfter(revokeAll)).count();
+        counting.takeIndexEntriesRead();
+
+        long count = countingStore.revokeAll(MERCHANT, revokeAll);
+
+        assertThat(count).isEqualTo(expected);
+        assertThat(counting.takeIndexEntriesRead()).isEqualTo(3);
     }
 
     @Test
