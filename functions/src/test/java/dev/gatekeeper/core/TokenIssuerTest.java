@@ -12,6 +12,7 @@ import dev.gatekeeper.core.error.ErrorDetail;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.keys.SigningKeys;
 import dev.gatekeeper.core.organisation.Organisation;
+import dev.gatekeeper.core.token.AccessTokenClaims;
 import dev.gatekeeper.core.token.ApplicationTokenRequest;
 import dev.gatekeeper.core.token.IssuedToken;
 import dev.gatekeeper.core.token.JwtAccessTokenSigner;
@@ -68,6 +69,37 @@ class TokenIssuerTest {
         var claims = new JwtAccessTokenVerifier(keys, SETTINGS, clock).verify(token.accessToken());
         assertThat(claims.tokenId()).isEqualTo(token.record().id());
         assertThat(claims.expiresAt()).isEqualTo(NOW.plusSeconds(360).minusMillis(123)); // JWT times are whole seconds
+    }
+
+    @Test
+    void aTokenMintedWithABearerTokenEndsNoLaterThanThatToken() {
+        // JWT times are whole seconds.
+        Instant parentEnd = Instant.parse("2026-11-24T10:01:00Z");
+        Caller bearer = bearerCaller(merchant, parentEnd);
+
+        IssuedToken capped = issuer.issue(bearer, merchant, new TokenRequest(List.of("admin"), 31_556_926));
+        IssuedToken shorter = issuer.issue(bearer, merchant, new TokenRequest(List.of("admin"), 30));
+
+        assertThat(capped.record().expiresAt()).isEqualTo(parentEnd);
+        assertThat(new JwtAccessTokenVerifier(keys, SETTINGS, clock).verify(capped.accessToken()).expiresAt())
+                .isEqualTo(parentEnd);
+        assertThat(shorter.record().expiresAt()).isEqualTo(NOW.plusSeconds(30));
+        assertThat(issuer.issueApplication(bearer, merchant, new ApplicationTokenRequest(List.of("open_banking_pis"), "8ow24y2pdx", 3600))
+                .record().expiresAt()).isEqualTo(parentEnd);
+    }
+
+    @Test
+    void aBearerTokenThatExpiredSinceItWasVerifiedMintsNothing() {
+        assertThatThrownBy(() -> issuer.issue(bearerCaller(merchant, NOW), merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        assertThat(store.inserted).isEmpty();
+    }
+
+    private static Caller bearerCaller(Organisation organisation, Instant parentExpiresAt) {
+        AccessTokenClaims parent = new AccessTokenClaims(TokenId.of(UUID.randomUUID()), organisation.id(), organisation.id(),
+                organisation.accessType(), List.of("admin"), false, false, false, NOW.minusSeconds(5), parentExpiresAt,
+                SETTINGS.issuer(), SETTINGS.audience());
+        return new Caller(organisation, Optional.of(parent), "10.1.2.3");
     }
 
     @Test

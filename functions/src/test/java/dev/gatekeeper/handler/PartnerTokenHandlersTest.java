@@ -97,6 +97,23 @@ class PartnerTokenHandlersTest {
     }
 
     @Test
+    void aTokenMintedWithABearerTokenExpiresWithIt() {
+        Response parent = gk.invoke(RequestTokenHandler::new, ApiEvents.post("/tokens").apiKey(PARTNER_KEY)
+                .json("{\"scopes\":[\"bankadmin\"],\"expiresIn\":60}").build());
+        long parentExpiry = parent.data().get("expiryTime").asLong();
+
+        Response minted = organisationToken("merchant01", forOrganisation("merchant01").bearer(parent.accessToken())
+                .json("{\"scopes\":[\"admin\"],\"expiresIn\":31556926}"));
+
+        assertThat(minted.status()).isEqualTo(201);
+        // The JWT's exp is whole seconds, so the child ends at most a second before its parent's record does.
+        assertThat(minted.data().get("expiryTime").asLong()).isBetween(parentExpiry - 1_000, parentExpiry);
+        gk.clock.advance(java.time.Duration.ofSeconds(61));
+        assertThat(organisationToken("merchant01", forOrganisation("merchant01").bearer(minted.accessToken())
+                .json("{\"scopes\":[\"admin\"]}")).status()).isEqualTo(401);
+    }
+
+    @Test
     void aMerchantGetsAnApplicationTokenForItself() {
         Response response = gk.invoke(RequestApplicationTokenHandler::new, ApiEvents.post("/applications/tokens").apiKey(MERCHANT_KEY)
                 .json("{\"products\":[\"open_banking_pis\"],\"resourceId\":\"8ow24y2pdx\"}").build());

@@ -2,6 +2,7 @@ package dev.gatekeeper.core.token;
 
 import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.auth.Caller;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.ErrorDetail;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.Organisation;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -77,11 +79,12 @@ public final class TokenIssuer {
         for (int attempt = 1; ; attempt++) {
             // Millisecond precision: what the JWT and the response carry is exactly what is stored.
             Instant now = Instant.ofEpochMilli(clock.millis());
+            Instant expiresAt = lifetimeEnd(caller, now, expiresIn);
             TokenRecord record = new TokenRecord(
                     TokenId.of(tokenIds.get()), target.id(), requester.id(), target.accessType(),
                     requester.accessType(), target.parentId(), scopes,
                     !application && requester.ipFiltering(), requester.mtlsFilter(),
-                    now, now.plusSeconds(expiresIn), store.currentGeneration(target.id()), null,
+                    now, expiresAt, store.currentGeneration(target.id()), null,
                     application, resourceId, signer.currentKeyId());
             String jwt = signer.sign(record);
             try {
@@ -95,6 +98,23 @@ public final class TokenIssuer {
                 }
             }
         }
+    }
+
+    /**
+     * A token minted with a bearer token ends no later than that token. Otherwise a short-lived admin token could
+     * mint a year-long one, and expiry or revocation of the first would not end the access it handed on.
+     */
+    private static Instant lifetimeEnd(Caller caller, Instant now, int expiresIn) {
+        Instant requested = now.plusSeconds(expiresIn);
+        Optional<Instant> parentEnd = caller.bearerToken().map(AccessTokenClaims::expiresAt);
+        if (parentEnd.isEmpty() || parentEnd.get().isAfter(requested)) {
+            return requested;
+        }
+        if (!parentEnd.get().isAfter(now)) {
+            // Verified as unexpired a moment ago, expired since: refused as any expired token is.
+            throw GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token");
+        }
+        return parentEnd.get();
     }
 
     private static AuditContext unidentifiedRequest(Caller caller) {
