@@ -109,6 +109,52 @@ class DynamoDbFaultsTest {
     }
 
     @Test
+    void anInsertThatConflictsWithAnotherTransactionIsRetriedByTheStoreAndTheTokenIsIssued() {
+        faults.reject(TRANSACT_WRITE, 2, Fault.dynamoDbTransactionConflict(4));
+
+        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(faults.attempts(TRANSACT_WRITE)).as("two conflicts, then the insert").isEqualTo(3);
+        assertThat(stored(response.tokenId())).isTrue();
+    }
+
+    @Test
+    void anInsertThatKeepsConflictingGivesServiceUnavailableAfterBoundedAttemptsAndStoresNoToken() {
+        UUID id = UUID.randomUUID();
+        gk.nextTokenIds(id);
+        faults.reject(TRANSACT_WRITE, UNTIL_HEALED, Fault.dynamoDbTransactionConflict(4));
+
+        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+
+        assertServiceUnavailable(response);
+        assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(5);
+        assertThat(stored(id.toString())).isFalse();
+    }
+
+    @Test
+    void aRevocationAndARevokeAllThatConflictAreRetriedAndTakeEffect() {
+        Response first = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
+        gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
+        faults.reject(TRANSACT_WRITE, 1, Fault.dynamoDbTransactionConflict(3));
+
+        Response revoked = call(service, RevokeTokenHandler::new, revoke(MERCHANT_KEY, first.tokenId()));
+
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(2);
+
+        faults.resetAttempts();
+        faults.reject(TRANSACT_WRITE, 1, Fault.dynamoDbTransactionConflict(3));
+
+        Response revokedAll = call(service, RevokeAllTokensHandler::new,
+                ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build());
+
+        assertThat(revokedAll.status()).isEqualTo(200);
+        assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(2);
+        assertThat(revokedAll.data().get("revokedTokensCount").asLong()).as("the one token still active").isEqualTo(1);
+    }
+
+    @Test
     void aFailedInsertTransactionGivesServiceUnavailableAndStoresNoToken() {
         UUID id = UUID.randomUUID();
         gk.nextTokenIds(id);

@@ -35,7 +35,28 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class FaultInjector implements SdkHttpClient {
     /** An error as the service sends it: HTTP status, JSON protocol version and {@code __type}. */
-    public record Fault(int status, String contentType, String type, String message) {
+    public record Fault(int status, String contentType, String type, String message, String extraMembers) {
+        public Fault(int status, String contentType, String type, String message) {
+            this(status, contentType, type, message, "");
+        }
+
+        /**
+         * A transaction cancelled because another one was changing the same items at the same time: DynamoDB's
+         * answer, with one cancellation reason per action ({@code actions} of them, the first conflicting). The
+         * SDK does not retry it; the store must.
+         */
+        public static Fault dynamoDbTransactionConflict(int actions) {
+            StringBuilder reasons = new StringBuilder(
+                    "{\"Code\":\"TransactionConflict\",\"Message\":\"Transaction is ongoing for the item\"}");
+            for (int i = 1; i < actions; i++) {
+                reasons.append(",{\"Code\":\"None\"}");
+            }
+            return new Fault(400, "application/x-amz-json-1.0",
+                    "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                    "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                    ",\"CancellationReasons\":[" + reasons + "]");
+        }
+
         public static final Fault DYNAMODB_THROUGHPUT_EXCEEDED = new Fault(400, "application/x-amz-json-1.0",
                 "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                 "The level of configured provisioned throughput for the table was exceeded.");
@@ -49,7 +70,7 @@ public final class FaultInjector implements SdkHttpClient {
                 "InternalServiceError", "An error occurred on the server side.");
 
         String body() {
-            return "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}";
+            return "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"" + extraMembers + "}";
         }
     }
 
