@@ -88,6 +88,7 @@ public final class ApiEndpoint {
             try {
                 Caller caller = authenticate(request, permission);
                 telemetry.organisation(caller.organisation().id().value());
+                telemetry.credential(caller.credentialId());
                 requireContentType(request, bodyKind);
                 return succeeded(operationId, operation.perform(request, caller, telemetry.metrics()), telemetry);
             } catch (RuntimeException e) {

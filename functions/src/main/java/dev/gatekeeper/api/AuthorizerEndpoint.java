@@ -98,6 +98,7 @@ public final class AuthorizerEndpoint {
                 telemetry.authFailure(AuthFailure.IP_NOT_ALLOWED);
                 recordRefusal(event, decision.organisation(), AuthFailure.IP_NOT_ALLOWED);
             } else {
+                telemetry.credential(((AccessDecision.Allow) decision).credentialId());
                 telemetry.outcome("allow");
             }
             LOG.info("authorize decided {}", decision instanceof AccessDecision.Allow ? "allow" : "deny");

@@ -31,8 +31,8 @@ final class JsonLogger extends LegacyAbstractLogger {
     private static final List<String> RESERVED = List.of("timestamp", "level", "logger", "message", "error");
     /** MDC fields in the order a reader looks for them; any others follow, sorted. */
     private static final List<String> LEADING_FIELDS = List.of(LogContext.REQUEST_ID, LogContext.FUNCTION,
-            LogContext.OPERATION, LogContext.ORGANISATION_ID, LogContext.OUTCOME, LogContext.RETURN_CODE,
-            LogContext.AUTH_FAILURE);
+            LogContext.OPERATION, LogContext.ORGANISATION_ID, LogContext.CREDENTIAL, LogContext.OUTCOME,
+            LogContext.RETURN_CODE, LogContext.AUTH_FAILURE);
 
     private final transient MDCAdapter mdc;
     private final int threshold;

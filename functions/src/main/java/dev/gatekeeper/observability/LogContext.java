@@ -12,6 +12,7 @@ public final class LogContext implements AutoCloseable {
     public static final String FUNCTION = "function";
     public static final String OPERATION = "operation";
     public static final String ORGANISATION_ID = "organisationId";
+    public static final String CREDENTIAL = "credential";
     public static final String OUTCOME = "outcome";
     public static final String RETURN_CODE = "returnCode";
     public static final String AUTH_FAILURE = "authFailure";

@@ -33,6 +33,11 @@ public final class RequestTelemetry implements AutoCloseable {
         LogContext.put(LogContext.ORGANISATION_ID, organisationId);
     }
 
+    /** Which credential the caller used: an API key's or a token's public id, never the secret. */
+    public void credential(String credentialId) {
+        LogContext.put(LogContext.CREDENTIAL, credentialId);
+    }
+
     /** The result, for the request's last line: an HTTP status, or the authorizer's decision. */
     public void outcome(String outcome) {
         LogContext.put(LogContext.OUTCOME, outcome);

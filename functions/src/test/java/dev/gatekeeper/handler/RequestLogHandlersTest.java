@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatekeeper.api.ApiEndpoint;
+import dev.gatekeeper.api.AuthorizerEndpoint;
+import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.CapturedOutput;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.TestLambdaContext;
@@ -46,6 +49,33 @@ class RequestLogHandlersTest {
     }
 
     @Test
+    void aRequestLogsWhichCredentialItUsedByItsPublicIdNeverTheSecret() {
+        JsonNode withKey = onlyRequestLine(ApiEvents.post("/tokens").apiKey(MERCHANT_KEY).json(ISSUE_BODY).build(),
+                new TestLambdaContext("RequestTokenFunction"));
+        GatekeeperFixture.Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
+        JsonNode withToken = onlyRequestLine(ApiEvents.post("/tokens").bearer(issued.accessToken()).json(ISSUE_BODY)
+                .build(), new TestLambdaContext("RequestTokenFunction"));
+
+        // The key id is what `admin key list` shows and `admin key revoke` takes.
+        assertThat(withKey.get("credential").asText()).isEqualTo("apiKey:" + ApiKeyHash.of(MERCHANT_KEY).keyId());
+        assertThat(withKey.toString()).doesNotContain(MERCHANT_KEY);
+        assertThat(withToken.get("credential").asText()).isEqualTo("token:" + issued.tokenId());
+        assertThat(withToken.toString()).doesNotContain(issued.accessToken());
+    }
+
+    @Test
+    void theAuthorizerLogsWhichCredentialItAllowed() {
+        GatekeeperFixture.Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
+        try (CapturedOutput output = CapturedOutput.start()) {
+            new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
+                    AuthorizerEvents.request().bearer(issued.accessToken()).build(), new TestLambdaContext("authorizer"));
+
+            assertThat(output.logLinesOf(AuthorizerEndpoint.class)).singleElement()
+                    .satisfies(line -> assertThat(line.get("credential").asText()).isEqualTo("token:" + issued.tokenId()));
+        }
+    }
+
+    @Test
     void aRefusedRequestLogsItsReturnCodeAndWhyButNotTheCredentials() {
         JsonNode line = onlyRequestLine(ApiEvents.post("/tokens").apiKey("gk_unknown_key_0000000000000000000000000000000")
                 .json(ISSUE_BODY).build(), new TestLambdaContext("RequestTokenFunction"));
@@ -55,6 +85,7 @@ class RequestLogHandlersTest {
         assertThat(line.get("authFailure").asText()).isEqualTo("invalid_api_key");
         assertThat(line.get("message").asText()).isEqualTo("requestTokenUsingPOST answered 401 UNAUTHORIZED: Invalid credentials");
         assertThat(line.has("organisationId")).isFalse();
+        assertThat(line.has("credential")).as("only a credential that authenticated is named").isFalse();
         assertThat(line.toString()).doesNotContain("gk_unknown_key");
     }
 

@@ -77,7 +77,7 @@ public final class AccessAuthorizer {
             }
         }
         return new AccessDecision.Allow(record.requestedOrganisation(), record.requestingOrganisation(),
-                record.accessType(), record.scopes(), Optional.of(record.id()));
+                record.accessType(), record.scopes(), Optional.of(record.id()), Optional.empty());
     }
 
     private AccessDecision withApiKey(Credentials.ApiKey key, String sourceIp) {
@@ -97,7 +97,7 @@ public final class AccessAuthorizer {
         // An API key carries the full rights of its organisation.
         List<String> scopes = organisation.allowedScopes().stream().sorted().toList();
         return new AccessDecision.Allow(organisation.id(), organisation.id(), organisation.accessType(), scopes,
-                Optional.empty());
+                Optional.empty(), Optional.of(stored.keyId()));
     }
 
     private static boolean sourceAllowed(Organisation organisation, String sourceIp) {

@@ -21,15 +21,22 @@ public sealed interface AccessDecision {
      *                               key's own organisation
      * @param scopes                 a token's scopes; for an API key, every scope its organisation may have
      * @param tokenId                the token's id; empty for an API key
+     * @param apiKeyId               the API key's public id; empty for a token
      */
     record Allow(OrganisationId organisation, OrganisationId requestingOrganisation, AccessType accessType,
-                 List<String> scopes, Optional<TokenId> tokenId) implements AccessDecision {
+                 List<String> scopes, Optional<TokenId> tokenId, Optional<String> apiKeyId) implements AccessDecision {
         public Allow {
             Objects.requireNonNull(organisation, "organisation");
             Objects.requireNonNull(requestingOrganisation, "requestingOrganisation");
             Objects.requireNonNull(accessType, "accessType");
             scopes = List.copyOf(scopes);
             Objects.requireNonNull(tokenId, "tokenId");
+            Objects.requireNonNull(apiKeyId, "apiKeyId");
+        }
+
+        /** As {@link Caller#credentialId()}: which credential, by its public id, for logs. */
+        public String credentialId() {
+            return tokenId.map(id -> "token:" + id.value()).orElseGet(() -> "apiKey:" + apiKeyId.orElse("unknown"));
         }
 
         public boolean usedApiKey() {

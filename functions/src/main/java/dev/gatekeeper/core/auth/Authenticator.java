@@ -68,7 +68,7 @@ public final class Authenticator {
                 .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY)
                         .refusingCredentialOf(stored.organisationId()));
         requireAllowedSource(organisation, sourceIp);
-        return new Caller(organisation, Optional.empty(), sourceIp);
+        return new Caller(organisation, Optional.empty(), sourceIp, Optional.of(stored.keyId()));
     }
 
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {

@@ -8,9 +8,24 @@ import java.util.Optional;
  * An authenticated caller: the organisation it acts as, and the token it presented if it used one.
  *
  * @param bearerToken the verified claims when the caller used a bearer token; empty for an API key
+ * @param apiKeyId    the public id of the API key it presented ({@code ApiKeyHash.keyId}); empty for a token
  */
-public record Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp) {
+public record Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp,
+                     Optional<String> apiKeyId) {
+    public Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp) {
+        this(organisation, bearerToken, sourceIp, Optional.empty());
+    }
+
     public boolean usedApiKey() {
         return bearerToken.isEmpty();
+    }
+
+    /**
+     * Which credential this was, for logs: {@code apiKey:<key id>} or {@code token:<jti>}. Both are public handles
+     * (the key id is what the admin CLI lists and revokes by), never the secret itself.
+     */
+    public String credentialId() {
+        return bearerToken.map(claims -> "token:" + claims.tokenId().value())
+                .orElseGet(() -> "apiKey:" + apiKeyId.orElse("unknown"));
     }
 }
