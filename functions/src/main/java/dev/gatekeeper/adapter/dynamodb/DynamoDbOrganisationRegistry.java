@@ -43,6 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 /** Organisation profiles in the {@link TokenTable}: one {@value TokenTable#PROFILE} item per organisation. */
 public final class DynamoDbOrganisationRegistry implements OrganisationRegistry {
     private static final String UNAVAILABLE = "Organisation directory unavailable";
+    /** Every attribute a profile item may have besides its key. */
+    private static final List<String> PROFILE_ATTRIBUTES = List.of(NAME, ACCESS_TYPE, PARENT_ID, ALLOWED_SCOPES,
+            PRODUCTS, IP_FILTERING, ALLOWED_IPS, MTLS_FILTER);
 
     private final DynamoDbClient client;
     private final String tableName;
@@ -71,6 +74,58 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
     @Override
     public void update(Organisation organisation) {
         put(organisation, "attribute_exists(#pk)", "organisation " + organisation.id() + " does not exist");
+    }
+
+    @Override
+    public void update(Organisation expected, Organisation replacement) {
+        if (!expected.id().equals(replacement.id())) {
+            throw new IllegalArgumentException("an update cannot change an organisation's id");
+        }
+        String changed = "organisation " + expected.id() + " was changed or removed since it was read";
+        Map<String, AttributeValue> stored;
+        try {
+            stored = client.getItem(request -> request
+                    .tableName(tableName).key(key(expected.id().value(), PROFILE)).consistentRead(true)).item();
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
+        if (stored == null || stored.isEmpty() || !organisation(stored).equals(expected)) {
+            throw new IllegalStateException(changed);
+        }
+        // The condition is the stored item itself, attribute by attribute, rather than the item that `expected`
+        // would be written as: a profile written by hand (a string set, a missing attribute) still matches itself,
+        // and any write between that read and this put fails it.
+        List<String> conditions = new ArrayList<>(List.of("attribute_exists(#pk)"));
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY));
+        Map<String, AttributeValue> values = new HashMap<>();
+        for (String attribute : new TreeSet<>(stored.keySet())) {
+            if (!attribute.equals(PARTITION_KEY) && !attribute.equals(SORT_KEY)) {
+                String name = "#a" + names.size();
+                String value = ":v" + values.size();
+                names.put(name, attribute);
+                values.put(value, stored.get(attribute));
+                conditions.add(name + " = " + value);
+            }
+        }
+        for (String attribute : PROFILE_ATTRIBUTES) {
+            if (!stored.containsKey(attribute)) {
+                String name = "#a" + names.size();
+                names.put(name, attribute);
+                conditions.add("attribute_not_exists(" + name + ")");
+            }
+        }
+        try {
+            client.putItem(request -> request
+                    .tableName(tableName)
+                    .item(item(replacement))
+                    .conditionExpression(String.join(" AND ", conditions))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values.isEmpty() ? null : values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException(changed, e);
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
     }
 
     @Override

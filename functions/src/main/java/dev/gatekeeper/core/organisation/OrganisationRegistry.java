@@ -10,5 +10,12 @@ public interface OrganisationRegistry extends OrganisationDirectory {
     /** Replaces an existing organisation's profile. */
     void update(Organisation organisation);
 
+    /**
+     * Replaces the profile {@code expected}, as it was read, with {@code replacement} (same id): a read-modify-write
+     * that loses no concurrent change. Fails with {@link IllegalStateException}, writing nothing, if the
+     * organisation is gone or its stored profile is no longer {@code expected}.
+     */
+    void update(Organisation expected, Organisation replacement);
+
     List<Organisation> list();
 }

@@ -15,12 +15,16 @@ import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 class DynamoDbOrganisationRegistryTest {
@@ -74,6 +78,87 @@ class DynamoDbOrganisationRegistryTest {
 
         assertThatThrownBy(() -> registry.update(unknown)).isInstanceOf(IllegalStateException.class);
         assertThat(registry.find(unknown.id())).isEmpty();
+    }
+
+    @Test
+    void updateFromTheProfileAsReadReplacesIt() {
+        Organisation read = merchant("merchant01").withIpAllowList("10.0.0.1").build();
+        registry.create(read);
+        Organisation changed = merchant("merchant01").withIpAllowList("10.0.0.2").named("Renamed").build();
+
+        registry.update(read, changed);
+
+        assertThat(registry.find(changed.id())).contains(changed);
+    }
+
+    @Test
+    void updateFromAProfileChangedSinceItWasReadFailsAndKeepsTheOtherChange() {
+        Organisation read = merchant("merchant01").named("Shop").build();
+        registry.create(read);
+        Organisation concurrent = merchant("merchant01").named("Shop").withIpAllowList("10.0.0.1").build();
+        registry.update(concurrent);
+
+        assertThatThrownBy(() -> registry.update(read, merchant("merchant01").named("Renamed").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("organisation merchant01 was changed or removed since it was read");
+        assertThat(registry.find(read.id())).contains(concurrent);
+    }
+
+    @Test
+    void updateFailsWhenAWriteLandsBetweenItsCheckAndItsPut() {
+        Organisation read = merchant("merchant01").named("Shop").build();
+        registry.create(read);
+        Organisation concurrent = merchant("merchant01").named("Shop").withMtls().build();
+        // A client that lets another writer in just before the conditional put.
+        DynamoDbClient racing = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putItem")) {
+                        registry.update(concurrent);
+                    }
+                    try {
+                        return method.invoke(client, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        assertThatThrownBy(() -> new DynamoDbOrganisationRegistry(racing, table)
+                .update(read, merchant("merchant01").named("Renamed").build()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(registry.find(read.id())).contains(concurrent);
+    }
+
+    @Test
+    void updateOfAnOrganisationThatIsGoneFailsAndCreatesNothing() {
+        Organisation read = merchant("merchant01").build();
+
+        assertThatThrownBy(() -> registry.update(read, read)).isInstanceOf(IllegalStateException.class);
+        assertThat(registry.find(read.id())).isEmpty();
+    }
+
+    @Test
+    void updateMatchesAProfileWrittenByHandWithAStringSetAndMissingAttributes() {
+        client.putItem(request -> request.tableName(table).item(Map.of(
+                TokenTable.PARTITION_KEY, AttributeValue.fromS("merchant01"),
+                TokenTable.SORT_KEY, AttributeValue.fromS(TokenTable.PROFILE),
+                TokenTable.ACCESS_TYPE, AttributeValue.fromS("CR"),
+                TokenTable.ALLOWED_SCOPES, AttributeValue.fromSs(List.of("admin", "openbanking_pisp")))));
+        Organisation read = registry.find(new OrganisationId("merchant01")).orElseThrow();
+        Organisation changed = merchant("merchant01").named("Shop").withScopes("admin").withProducts().build();
+
+        registry.update(read, changed);
+
+        assertThat(registry.find(read.id())).contains(changed);
+    }
+
+    @Test
+    void updateRefusesToChangeTheId() {
+        Organisation read = merchant("merchant01").build();
+        registry.create(read);
+
+        assertThatThrownBy(() -> registry.update(read, merchant("merchant02").build()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(registry.find(new OrganisationId("merchant02"))).isEmpty();
     }
 
     @Test
