@@ -22,10 +22,10 @@ package dev.gatekeeper.adapter.dynamodb;
  *
  * <p>Revoke-all answers how many tokens it ended without reading them: every insert adds one, and every revocation
  * of a single token takes one away, on an {@value #ACTIVE_PREFIX} counter of the token's generation and expiry
- * minute (in the same transaction). A counter item also counts its tokens per 5-second slot of its minute, in
- * attributes {@code s00}…{@code s11} of the same item (same write). So the tokens still active at a time {@code t}
- * are the counters of the minutes after {@code t}'s, the slots of {@code t}'s minute after {@code t}'s slot, and the
- * tokens expiring in the rest of {@code t}'s own slot. Those few come from index
+ * minute (in the same transaction). A counter item also counts its tokens per 10-second slot of its minute, packed
+ * six digits a slot into its {@value #SLOT_COUNTS} number (same write). So the tokens still active at a time
+ * {@code t} are the counters of the minutes after {@code t}'s, the slots of {@code t}'s minute after {@code t}'s
+ * slot, and the tokens expiring in the rest of {@code t}'s own slot. Those few come from index
  * {@value #GENERATION_EXPIRY_INDEX} (local, keys only), which is sparse: a token carries {@value #GENERATION_EXPIRY}
  * only while it has not been revoked on its own. Counters are sharded by token id so that no single item takes every
  * insert of a busy organisation.
@@ -89,6 +89,8 @@ public final class TokenTable {
     public static final String ORGANISATION = "organisation";
     public static final String ACTING_ORGANISATION = "actingOrganisation";
     public static final String COUNT = "count";
+    /** A counter item's per-slot counts, six decimal digits a slot, slot 0 in the lowest six. */
+    public static final String SLOT_COUNTS = "slots";
     public static final String AT = "at";
     public static final String SOURCE_IP = "sourceIp";
     public static final String REQUEST_ID = "requestId";
