@@ -59,9 +59,11 @@ public final class Gatekeeper {
     private final ApiEndpoint endpoint;
     private final AccessAuthorizer authorizer;
     private final AuthorizerEndpoint authorizerEndpoint;
+    private final SnapshotSafeRandom signatureRandom;
 
     private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource, Clock clock,
-                       Supplier<UUID> tokenIds) {
+                       Supplier<UUID> tokenIds, SnapshotSafeRandom signatureRandom) {
+        this.signatureRandom = signatureRandom;
         var organisations = new CachingOrganisationDirectory(
                 new DynamoDbOrganisationRegistry(dynamoDb, config.tableName()), clock, ORGANISATION_CACHE,
                 ORGANISATION_CACHE_ENTRIES);
@@ -73,7 +75,7 @@ public final class Gatekeeper {
         this.signingKeys = new SigningKeys(keySource, clock, config.signingKeyMaxAge(), UNKNOWN_KID_RELOAD_INTERVAL);
         this.hierarchy = new OrganisationHierarchy(organisations);
         this.verifier = new JwtAccessTokenVerifier(signingKeys, config.tokenSettings(), clock);
-        JwtAccessTokenSigner signer = new JwtAccessTokenSigner(signingKeys, config.tokenSettings());
+        JwtAccessTokenSigner signer = new JwtAccessTokenSigner(signingKeys, config.tokenSettings(), signatureRandom);
         this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds);
         this.revocation = new TokenRevocation(tokenStore, verifier, clock);
         this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
@@ -86,7 +88,13 @@ public final class Gatekeeper {
 
     public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
                                     Clock clock, Supplier<UUID> tokenIds) {
-        return new Gatekeeper(config, dynamoDb, keySource, clock, tokenIds);
+        return create(config, dynamoDb, keySource, clock, tokenIds, new SnapshotSafeRandom());
+    }
+
+    /** @param signatureRandom the randomness of ECDSA signatures, which {@link SnapStartPriming} replaces after a restore */
+    public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
+                                    Clock clock, Supplier<UUID> tokenIds, SnapshotSafeRandom signatureRandom) {
+        return new Gatekeeper(config, dynamoDb, keySource, clock, tokenIds, signatureRandom);
     }
 
     /** The container's instance, built from the environment on first use. */
@@ -151,6 +159,11 @@ public final class Gatekeeper {
 
     public JwtAccessTokenVerifier verifier() {
         return verifier;
+    }
+
+    /** The randomness this container's ES256 signatures draw on (see {@link SnapshotSafeRandom}). */
+    public SnapshotSafeRandom signatureRandom() {
+        return signatureRandom;
     }
 
     public SigningKeys signingKeys() {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.config;
 
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.token.TokenSettings;
 import dev.gatekeeper.observability.EmfMetrics;
 import java.net.URI;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param awsEndpoint      an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
  * @param metricsNamespace the CloudWatch namespace of the service's metrics
  * @param auditRetention   how long an audit record is kept before DynamoDB TTL removes it
+ * @param signingAlgorithm the algorithm of new signing keys (rotation, the local runner's first key); signing and
+ *                         verification follow each key's own algorithm whatever this says
  */
 public record GatekeeperConfig(
         String tableName,
@@ -26,7 +29,8 @@ public record GatekeeperConfig(
         Optional<URI> awsEndpoint,
         String region,
         String metricsNamespace,
-        Duration auditRetention) {
+        Duration auditRetention,
+        SigningAlgorithm signingAlgorithm) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String SIGNING_KEY_SECRET_ARN = "SIGNING_KEY_SECRET_ARN";
@@ -38,6 +42,7 @@ public record GatekeeperConfig(
     public static final String AWS_REGION = "AWS_REGION";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     public static final String AUDIT_RETENTION_DAYS = "AUDIT_RETENTION_DAYS";
+    public static final String SIGNING_ALGORITHM = "SIGNING_ALGORITHM";
 
     /** Fails at container start, naming every missing variable, rather than on some later request. */
     public static GatekeeperConfig fromEnvironment(Map<String, String> env) {
@@ -62,7 +67,10 @@ public record GatekeeperConfig(
                 Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"),
                 Optional.ofNullable(env.get(METRICS_NAMESPACE)).map(String::trim).filter(s -> !s.isEmpty())
                         .orElse(EmfMetrics.DEFAULT_NAMESPACE),
-                Duration.ofDays(positive(env, AUDIT_RETENTION_DAYS, 400)));
+                Duration.ofDays(positive(env, AUDIT_RETENTION_DAYS, 400)),
+                // Checked in every function, not only where keys are made: a typo fails the deployment's first
+                // invocations loudly instead of waiting for the next rotation.
+                SigningAlgorithm.configured(SIGNING_ALGORITHM, env.get(SIGNING_ALGORITHM)));
     }
 
     private static long positive(Map<String, String> env, String name, long fallback) {

@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  *       is captured), so the snapshot holds a primed container;</li>
  *   <li>{@link #afterRestore}: replaces the token-id generator ({@link TokenIds#reseed()}), so that every restored
  *       copy of the snapshot draws its own token ids (the generator primed before the snapshot, by drawing one id
- *       and dropping it, is discarded).</li>
+ *       and dropping it, is discarded), and likewise the randomness of ES256 signatures
+ *       ({@link SnapshotSafeRandom#reseed()}), so that no two restored copies can sign with the same ECDSA nonce
+ *       (which would give the private key away).</li>
  * </ul>
  *
  * <p><b>What a snapshot holds</b>, and why that is acceptable: the signing key set, which every container holds in
@@ -176,7 +178,8 @@ public final class SnapStartPriming implements Resource {
     /** The issuing path from the signature on: sign, verify, render; all with a token nobody can use. */
     private void signAndVerify() {
         Instant now = Instant.ofEpochMilli(clock.millis());
-        JwtAccessTokenSigner signer = new JwtAccessTokenSigner(gatekeeper.signingKeys(), config.tokenSettings());
+        JwtAccessTokenSigner signer = new JwtAccessTokenSigner(gatekeeper.signingKeys(), config.tokenSettings(),
+                gatekeeper.signatureRandom());
         TokenRecord record = new TokenRecord(THROW_AWAY_TOKEN_ID, NO_ORGANISATION, NO_ORGANISATION, AccessType.CR,
                 AccessType.CR, null, List.of("snapstart_priming"), false, false, now,
                 now.plusSeconds(THROW_AWAY_TOKEN_SECONDS), 0, null, false, null, signer.currentKeyId());
@@ -229,13 +232,16 @@ public final class SnapStartPriming implements Resource {
     }
 
     /**
-     * Every restored copy of the snapshot gets a token-id generator of its own before its first request, seeded
-     * here (one id drawn and dropped) from the operating system of the restored environment.
+     * Every restored copy of the snapshot gets a token-id generator and an ECDSA signature generator of its own
+     * before its first request, each seeded here (one draw dropped) from the operating system of the restored
+     * environment.
      */
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         tokenIds.reseed();
         tokenIds.get();
+        gatekeeper.signatureRandom().reseed();
+        gatekeeper.signatureRandom().nextBytes(new byte[32]);
     }
 
     /** The instance registered in this container, if any (for diagnostics and tests). */

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
 import dev.gatekeeper.config.AwsClients;
+import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.observability.LogContext;
 import java.net.URI;
 import java.time.Clock;
@@ -29,7 +31,9 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
     }
 
     RotateSigningKeyHandler(Map<String, String> environment) {
-        this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), keysToKeep(environment)));
+        this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), keysToKeep(environment),
+                SigningAlgorithm.configured(GatekeeperConfig.SIGNING_ALGORITHM,
+                        environment.get(GatekeeperConfig.SIGNING_ALGORITHM))));
     }
 
     public RotateSigningKeyHandler(SigningKeyRotation rotation) {

@@ -2,10 +2,15 @@ package dev.gatekeeper.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.JwtAccessTokenSigner;
+import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.testing.CapturedOutput;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import dev.gatekeeper.testing.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +22,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -98,6 +105,45 @@ class SnapStartPrimingTest {
         assertThat(drawn).as("ids drawn by two restored copies after the restore hook").hasSize(2_000);
     }
 
+    /**
+     * ECDSA under SnapStart: two copies restored from one snapshot hold the same random state. Signing the same
+     * token in both without the restore hook gives the same signature, i.e. the same nonce k (and two different tokens
+     * signed with one k give the private key away). After the hook each copy signs with randomness of its own.
+     */
+    @Test
+    void restoredCopiesOfOneSnapshotSignEs256WithNoncesOfTheirOwn() {
+        GatekeeperFixture gk = GatekeeperFixture.create();
+        SigningKeySet ecKeys = TestKeys.only(TestKeys.EC_FIRST);
+        // Each "restored copy" starts from the same captured state: a generator seeded identically.
+        Gatekeeper copyA = Gatekeeper.create(config(gk), LocalDynamoDb.shared().client(), () -> ecKeys, gk.clock,
+                new TokenIds(), new SnapshotSafeRandom(new DeterministicThenPlatform()));
+        Gatekeeper copyB = Gatekeeper.create(config(gk), LocalDynamoDb.shared().client(), () -> ecKeys, gk.clock,
+                new TokenIds(), new SnapshotSafeRandom(new DeterministicThenPlatform()));
+
+        assertThat(signature(gk, copyA)).as("without the restore hook, both copies sign with the same nonce")
+                .isEqualTo(signature(gk, copyB));
+
+        priming(gk, copyA, SnapStartPriming.Scope.FULL, new TokenIds()).afterRestore(null);
+        priming(gk, copyB, SnapStartPriming.Scope.FULL, new TokenIds()).afterRestore(null);
+        Set<String> signatures = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            signatures.add(signature(gk, copyA));
+            signatures.add(signature(gk, copyB));
+        }
+        assertThat(signatures).as("signatures of one token by two restored copies after the hook").hasSize(100);
+    }
+
+    /** The signature part of one fixed ES256 token, signed with the container's key and signature randomness. */
+    private static String signature(GatekeeperFixture gk, Gatekeeper container) {
+        Instant now = gk.clock.instant();
+        TokenRecord record = new TokenRecord(SnapStartPriming.THROW_AWAY_TOKEN_ID, SnapStartPriming.NO_ORGANISATION,
+                SnapStartPriming.NO_ORGANISATION, AccessType.CR, AccessType.CR, null, List.of("admin"), false, false,
+                now, now.plusSeconds(10), 0, null, false, null, TestKeys.EC_FIRST.kid());
+        String jwt = new JwtAccessTokenSigner(container.signingKeys(), config(gk).tokenSettings(),
+                container.signatureRandom()).sign(record);
+        return jwt.substring(jwt.lastIndexOf('.') + 1);
+    }
+
     @Test
     void tokenIdsAreRandomVersion4Uuids() {
         TokenIds ids = new TokenIds();
@@ -115,12 +161,15 @@ class SnapStartPrimingTest {
 
     private static SnapStartPriming priming(GatekeeperFixture gk, Gatekeeper gatekeeper, SnapStartPriming.Scope scope,
                                             TokenIds ids) {
-        GatekeeperConfig config = GatekeeperConfig.fromEnvironment(Map.of(
+        return new SnapStartPriming(gatekeeper, config(gk), ids, gk.clock, scope);
+    }
+
+    private static GatekeeperConfig config(GatekeeperFixture gk) {
+        return GatekeeperConfig.fromEnvironment(Map.of(
                 GatekeeperConfig.TABLE_NAME, gk.tableName,
                 GatekeeperConfig.SIGNING_KEY_SECRET_ARN, gk.secretArn,
                 GatekeeperConfig.TOKEN_ISSUER, GatekeeperFixture.ISSUER,
                 GatekeeperConfig.TOKEN_AUDIENCE, GatekeeperFixture.AUDIENCE));
-        return new SnapStartPriming(gatekeeper, config, ids, gk.clock, scope);
     }
 
     private static int items(GatekeeperFixture gk) {

@@ -46,7 +46,7 @@ class TokenIssuerTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final SigningKeys keys = new SigningKeys(() -> TestKeys.only(TestKeys.FIRST), clock, Duration.ofMinutes(5), Duration.ZERO);
     private final RecordingStore store = new RecordingStore();
-    private final TokenIssuer issuer = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS), SETTINGS, clock, () -> TOKEN_ID);
+    private final TokenIssuer issuer = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS, new java.security.SecureRandom()), SETTINGS, clock, () -> TOKEN_ID);
 
     private final Organisation partner = partner("partner001").withIpAllowList("10.0.0.0/8").withMtls().build();
     private final Organisation merchant = merchant("merchant01").below("partner001").build();
@@ -112,7 +112,7 @@ class TokenIssuerTest {
         assertThat(record.parentId().value()).isEqualTo("partner001");
         assertThat(record.ipFiltering()).isTrue();
         assertThat(record.mtlsFilter()).isTrue();
-        assertThat(record.keyId()).isEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(record.keyId()).isEqualTo(TestKeys.FIRST.kid());
     }
 
     @Test

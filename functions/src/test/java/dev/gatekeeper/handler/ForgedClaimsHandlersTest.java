@@ -5,6 +5,7 @@ import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -32,8 +33,8 @@ class ForgedClaimsHandlersTest {
     private static String resign(String token, UnaryOperator<JWTClaimsSet.Builder> change) throws Exception {
         SignedJWT original = SignedJWT.parse(token);
         JWTClaimsSet claims = change.apply(new JWTClaimsSet.Builder(original.getJWTClaimsSet())).build();
-        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(TestKeys.FIRST.getKeyID()).build(), claims);
-        forged.sign(new RSASSASigner(TestKeys.FIRST)); // the fixture's own signing key, as if stolen
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(TestKeys.FIRST.kid()).build(), claims);
+        forged.sign(new RSASSASigner((RSAKey) TestKeys.FIRST.privateJwk())); // the fixture's own signing key, as if stolen
         return forged.serialize();
     }
 

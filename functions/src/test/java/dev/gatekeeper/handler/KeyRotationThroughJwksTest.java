@@ -118,7 +118,7 @@ class KeyRotationThroughJwksTest {
     void aStandardVerifierFollowsTheServedJwksThroughAKeyRotation() throws Exception {
         DefaultJWTProcessor<SecurityContext> resourceServer = verifierUsing(remoteJwks());
         String before = newMerchantToken();
-        assertThat(kidOf(before)).isEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(kidOf(before)).isEqualTo(TestKeys.FIRST.kid());
         assertThat(resourceServer.process(before, null).getSubject()).isEqualTo("merchant01");
         assertThat(jwksFetches).hasValue(1);
 
@@ -127,13 +127,13 @@ class KeyRotationThroughJwksTest {
 
         String after = newMerchantToken();
         String newKid = kidOf(after);
-        assertThat(newKid).isNotEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(newKid).isNotEqualTo(TestKeys.FIRST.kid());
         assertThat(resourceServer.process(after, null).getSubject()).isEqualTo("merchant01");
         assertThat(jwksFetches).as("the unknown kid made the client refetch once").hasValue(2);
         assertThat(resourceServer.process(before, null).getJWTID()).isEqualTo(SignedJWT.parse(before).getJWTClaimsSet().getJWTID());
 
         JWKSet served = fetchJwks();
-        assertThat(served.getKeys()).extracting(key -> key.getKeyID()).containsExactly(newKid, TestKeys.FIRST.getKeyID());
+        assertThat(served.getKeys()).extracting(key -> key.getKeyID()).containsExactly(newKid, TestKeys.FIRST.kid());
         DefaultJWTProcessor<SecurityContext> freshResourceServer = verifierUsing(new ImmutableJWKSet<>(served));
         assertThat(freshResourceServer.process(before, null).getSubject()).isEqualTo("merchant01");
         assertThat(freshResourceServer.process(after, null).getSubject()).isEqualTo("merchant01");
@@ -149,7 +149,7 @@ class KeyRotationThroughJwksTest {
         var issuedWithOldToken = gk.invoke(RequestTokenHandler::new,
                 ApiEvents.post("/tokens").bearer(before).json("{\"scopes\":[\"admin\"]}").build());
         assertThat(issuedWithOldToken.status()).isEqualTo(201);
-        assertThat(kidOf(issuedWithOldToken.accessToken())).isNotEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(kidOf(issuedWithOldToken.accessToken())).isNotEqualTo(TestKeys.FIRST.kid());
         var decision = new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
                 AuthorizerEvents.request().bearer(before).build(), new TestLambdaContext("TokenAuthorizerFunction"));
         assertThat(decision.getPrincipalId()).isEqualTo("merchant01");

@@ -16,6 +16,7 @@ import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
 import dev.gatekeeper.api.ApiEndpoint;
@@ -299,10 +300,13 @@ class NoSecretsInLogsTest {
         return token;
     }
 
-    /** The private parameters of an RSA key, as a JWK holds them and as numbers. */
-    private void knownPrivateKey(RSAKey key) {
-        for (Base64URL parameter : List.of(key.getPrivateExponent(), key.getFirstPrimeFactor(), key.getSecondPrimeFactor(),
-                key.getFirstFactorCRTExponent(), key.getSecondFactorCRTExponent(), key.getFirstCRTCoefficient())) {
+    /** The private parameters of a key (RSA: d p q dp dq qi; EC: d), as a JWK holds them and as numbers. */
+    private void knownPrivateKey(SigningKey signingKey) {
+        List<Base64URL> parameters = signingKey.privateJwk() instanceof RSAKey key
+                ? List.of(key.getPrivateExponent(), key.getFirstPrimeFactor(), key.getSecondPrimeFactor(),
+                        key.getFirstFactorCRTExponent(), key.getSecondFactorCRTExponent(), key.getFirstCRTCoefficient())
+                : List.of(((com.nimbusds.jose.jwk.ECKey) signingKey.privateJwk()).getD());
+        for (Base64URL parameter : parameters) {
             secrets.add(parameter.toString());
             secrets.add(parameter.decodeToBigInteger().toString());
             secrets.add(parameter.decodeToBigInteger().toString(16));

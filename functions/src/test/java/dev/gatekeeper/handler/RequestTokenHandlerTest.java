@@ -8,6 +8,7 @@ import static dev.gatekeeper.testing.GatekeeperFixture.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -79,7 +80,7 @@ class RequestTokenHandlerTest {
         SignedJWT jwt = SignedJWT.parse(requestToken(tokens().apiKey(MERCHANT_KEY).json("{\"scopes\":[\"admin\"]}")).accessToken());
 
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        assertThat(jwt.getHeader().getKeyID()).isEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo(TestKeys.FIRST.kid());
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo(GatekeeperFixture.ISSUER);
         assertThat(claims.getAudience()).containsExactly(GatekeeperFixture.AUDIENCE);
@@ -241,7 +242,7 @@ class RequestTokenHandlerTest {
         JWTClaimsSet claims = SignedJWT.parse(requestToken(tokens().apiKey(MERCHANT_KEY).json("{\"scopes\":[\"admin\"]}")).accessToken())
                 .getJWTClaimsSet();
         SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("no-such-kid").build(), claims);
-        forged.sign(new RSASSASigner(TestKeys.SECOND));
+        forged.sign(new RSASSASigner((RSAKey) TestKeys.SECOND.privateJwk()));
         assertThat(requestToken(tokens().bearer(forged.serialize()).json("{\"scopes\":[\"admin\"]}")).status()).isEqualTo(401);
     }
 }

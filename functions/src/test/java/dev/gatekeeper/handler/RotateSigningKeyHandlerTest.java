@@ -59,7 +59,7 @@ class RotateSigningKeyHandlerTest {
         }
 
         SigningKeySet keys = currentKeys(secret);
-        assertThat(keys.current().getKeyID()).isNotEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(keys.current().kid()).isNotEqualTo(TestKeys.FIRST.kid());
         assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
     }
 

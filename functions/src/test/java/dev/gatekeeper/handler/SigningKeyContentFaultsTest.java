@@ -21,6 +21,7 @@ import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
 import java.text.ParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,14 +40,21 @@ class SigningKeyContentFaultsTest {
     private final GatekeeperFixture gk = GatekeeperFixture.create();
 
     static Stream<Arguments> unusableKeySets() throws JOSEException {
-        String rsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.toJSONObject());
-        String publicRsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.toPublicJWK().toJSONObject());
+        String rsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.privateJwk().toJSONObject());
+        String publicRsa = JSONObjectUtils.toJSONString(TestKeys.SECOND.privateJwk().toPublicJWK().toJSONObject());
         String ec = JSONObjectUtils.toJSONString(new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate().toJSONObject());
-        String kid = TestKeys.SECOND.getKeyID();
+        String ecP384 = JSONObjectUtils.toJSONString(new ECKeyGenerator(Curve.P_384).keyID("ec-2")
+                .algorithm(com.nimbusds.jose.JWSAlgorithm.ES384).generate().toJSONObject());
+        Map<String, Object> rsaClaimingEs256 = TestKeys.SECOND.privateJwk().toJSONObject();
+        rsaClaimingEs256.put("alg", "ES256");
+        String kid = TestKeys.SECOND.kid();
         return Stream.of(
                 Arguments.of("malformed JSON", "{\"current\": \"" + kid + "\", \"keys\": ["),
                 Arguments.of("not a key set", "[\"" + kid + "\"]"),
-                Arguments.of("an EC key, not RSA", "{\"current\":\"ec-1\",\"keys\":[" + ec + "]}"),
+                Arguments.of("an EC key without alg ES256", "{\"current\":\"ec-1\",\"keys\":[" + ec + "]}"),
+                Arguments.of("an EC key on P-384 (ES384)", "{\"current\":\"ec-2\",\"keys\":[" + ecP384 + "]}"),
+                Arguments.of("an RSA key claiming ES256", "{\"current\":\"" + kid + "\",\"keys\":["
+                        + JSONObjectUtils.toJSONString(rsaClaimingEs256) + "]}"),
                 Arguments.of("a public RSA key only", "{\"current\":\"" + kid + "\",\"keys\":[" + publicRsa + "]}"),
                 Arguments.of("no current key named", "{\"keys\":[" + rsa + "]}"),
                 Arguments.of("current names a missing key", "{\"current\":\"gone\",\"keys\":[" + rsa + "]}"),
@@ -106,8 +114,8 @@ class SigningKeyContentFaultsTest {
         Response after = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
         Response jwks = gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
 
-        assertThat(kid(after.accessToken())).isEqualTo(TestKeys.FIRST.getKeyID());
-        assertThat(jwks.body().get("keys").findValuesAsText("kid")).containsExactly(TestKeys.FIRST.getKeyID());
+        assertThat(kid(after.accessToken())).isEqualTo(TestKeys.FIRST.kid());
+        assertThat(jwks.body().get("keys").findValuesAsText("kid")).containsExactly(TestKeys.FIRST.kid());
         for (Response token : List.of(before, after)) {
             assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, token.accessToken()))
                     .body().get("active").asBoolean()).isTrue();

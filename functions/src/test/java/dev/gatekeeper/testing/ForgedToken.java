@@ -4,13 +4,19 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +66,14 @@ public enum ForgedToken {
     FOREIGN_KEY_UNDER_OUR_KID {
         @Override
         String forge(SignedJWT valid, Instant now) throws Exception {
-            return signed(valid.getJWTClaimsSet(), TestKeys.SECOND, TestKeys.FIRST.getKeyID());
+            return signed(valid.getJWTClaimsSet(), TestKeys.SECOND, TestKeys.FIRST.kid());
         }
     },
     /** {@code "alg": "none"} and no signature. */
     ALG_NONE {
         @Override
         String forge(SignedJWT valid, Instant now) {
-            String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + TestKeys.FIRST.getKeyID() + "\"}").toString();
+            String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + TestKeys.FIRST.kid() + "\"}").toString();
             return header + "." + valid.getParsedParts()[1] + ".";
         }
     },
@@ -77,12 +83,32 @@ public enum ForgedToken {
         String forge(SignedJWT valid, Instant now) throws Exception {
             String pem = "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(TestKeys.FIRST.toRSAPublicKey().getEncoded())
+                            .encodeToString(((RSAKey) TestKeys.FIRST.privateJwk()).toRSAPublicKey().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
-            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestKeys.FIRST.getKeyID())
+            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestKeys.FIRST.kid())
                     .type(JOSEObjectType.JWT).build(), valid.getJWTClaimsSet());
             forged.sign(new MACSigner(pem.getBytes(StandardCharsets.US_ASCII)));
             return forged.serialize();
+        }
+    },
+    /**
+     * ES256 under our RSA key's kid, signed with an EC key we never had: a verifier that let the header pick the
+     * algorithm (or that took any key of a kid for any algorithm) would look for an EC key, not find one and might
+     * fall back; ours refuses any algorithm but the kid's own.
+     */
+    ES256_UNDER_OUR_RSA_KID {
+        @Override
+        String forge(SignedJWT valid, Instant now) throws Exception {
+            return signed(valid.getJWTClaimsSet(), JWSAlgorithm.ES256, TestKeys.FIRST.kid(),
+                    new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate()));
+        }
+    },
+    /** ES384 (an algorithm the service never signs with) under our kid, signed with a P-384 key we never had. */
+    ES384_UNDER_OUR_KID {
+        @Override
+        String forge(SignedJWT valid, Instant now) throws Exception {
+            return signed(valid.getJWTClaimsSet(), JWSAlgorithm.ES384, TestKeys.FIRST.kid(),
+                    new ECDSASigner(new ECKeyGenerator(Curve.P_384).generate()));
         }
     },
     /** Our token with more scope written into its payload, signature kept. */
@@ -108,12 +134,21 @@ public enum ForgedToken {
     }
 
     private static String signedByUs(JWTClaimsSet claims) throws JOSEException {
-        return signed(claims, TestKeys.FIRST, TestKeys.FIRST.getKeyID());
+        return signed(claims, TestKeys.FIRST, TestKeys.FIRST.kid());
     }
 
-    private static String signed(JWTClaimsSet claims, RSAKey key, String kid) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(key));
+    /** Signed with {@code key} under its own algorithm, but with the header's {@code kid} set to {@code kid}. */
+    static String signed(JWTClaimsSet claims, SigningKey key, String kid) throws JOSEException {
+        JWSSigner signer = key.privateJwk() instanceof RSAKey rsa ? new RSASSASigner(rsa)
+                : new ECDSASigner((ECKey) key.privateJwk());
+        return signed(claims, key.algorithm().jwsAlgorithm(), kid, signer);
+    }
+
+    /** Any header algorithm and kid, with any signer: for tokens whose header lies about how they were signed. */
+    public static String signed(JWTClaimsSet claims, JWSAlgorithm algorithm, String kid, JWSSigner signer)
+            throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(signer);
         return jwt.serialize();
     }
 }

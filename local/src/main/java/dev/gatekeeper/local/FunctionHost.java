@@ -3,6 +3,7 @@ package dev.gatekeeper.local;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeySource;
@@ -302,7 +303,7 @@ final class FunctionHost implements AutoCloseable {
                 }
                 embeddedKeys = file;
             } else {
-                SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(clock.instant()), List.of());
+                SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of());
                 embeddedKeys = () -> keys;
             }
         }

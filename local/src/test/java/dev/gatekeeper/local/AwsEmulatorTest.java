@@ -26,7 +26,7 @@ class AwsEmulatorTest {
 
             assertThat(issued.status()).isEqualTo(201);
         }
-        String kid = new SecretsManagerSigningKeySource(moto.secretsManager(), "SigningKeySecret").load().current().getKeyID();
+        String kid = new SecretsManagerSigningKeySource(moto.secretsManager(), "SigningKeySecret").load().current().kid();
         assertThat(console.err()).contains("Created table TokensTable in " + moto.endpoint())
                 .contains("Created secret SigningKeySecret with a new signing key in " + moto.endpoint());
         assertThat(kid).isNotBlank();

@@ -51,7 +51,7 @@ class NonApiEventsTest {
             assertThat(console.out().trim()).isEqualTo("null");
         }
         SigningKeySet keys = new SecretsManagerSigningKeySource(secrets, SECRET).load();
-        assertThat(keys.current().getKeyID()).isNotEqualTo(TestKeys.FIRST.getKeyID());
+        assertThat(keys.current().kid()).isNotEqualTo(TestKeys.FIRST.kid());
         assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
     }
 

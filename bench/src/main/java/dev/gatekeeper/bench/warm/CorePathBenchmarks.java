@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.config.SnapshotSafeRandom;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeys;
@@ -65,10 +67,11 @@ public class CorePathBenchmarks {
         clock = Clock.systemUTC();
         // The project's key format and generator (RSA-2048), held in memory: SigningKeys loads it once and caches
         // it for maxAge, as it caches the Secrets Manager secret in Lambda.
-        SigningKeySet keySet = new SigningKeySet(SigningKeySetJson.generateKey(clock.instant()), List.of());
+        SigningKeySet keySet = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.RS256, clock.instant()),
+                List.of());
         SigningKeys keys = new SigningKeys(() -> keySet, clock, Duration.ofMinutes(5), Duration.ofSeconds(10));
         TokenSettings settings = TokenSettings.gatekeeperDefaults(SampleTokens.ISSUER, List.of(SampleTokens.AUDIENCE));
-        signer = new JwtAccessTokenSigner(keys, settings);
+        signer = new JwtAccessTokenSigner(keys, settings, new SnapshotSafeRandom());
         verifier = new JwtAccessTokenVerifier(keys, settings, clock);
         // A day's lifetime, so no token expires during a run.
         record = SampleTokens.merchantToken(signer.currentKeyId(), 0, Duration.ofDays(1));

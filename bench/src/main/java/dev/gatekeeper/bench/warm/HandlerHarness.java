@@ -307,7 +307,7 @@ public final class HandlerHarness {
         // Each call revokes a token that is live until then; storing it (one transaction) is not timed.
         Function revoke = functions.get("RevokeTokenFunction");
         TokenStore store = revoke.gatekeeper().tokenStore();
-        String keyId = revoke.gatekeeper().signingKeys().current().current().getKeyID();
+        String keyId = revoke.gatekeeper().signingKeys().current().current().kid();
         APIGatewayProxyRequestEvent revokeEvent = apiEvent("revoke-token.json");
         series("Revoke token (POST /tokens/{id}/revoke)", "handler", "200 REVOKED", false, null, () -> {
             TokenRecord record = liveRecord(store, keyId);
@@ -368,7 +368,7 @@ public final class HandlerHarness {
         // remembered generation is the one issuance uses): set against the shape above, it shows whether the
         // handler's write costs more than the bare one because of what it writes.
         TokenStore store = requestToken.gatekeeper().tokenStore();
-        String keyId = requestToken.gatekeeper().signingKeys().current().current().getKeyID();
+        String keyId = requestToken.gatekeeper().signingKeys().current().current().kid();
         // The set-up stores one token untimed, so a generation the revoke-all series ended is found out first.
         series("TokenStore.insert (DynamoDbTokenStore, its TransactWriteItems)", "store", "stored", false,
                 () -> liveRecord(store, keyId),
@@ -382,7 +382,7 @@ public final class HandlerHarness {
                 }, result -> null);
 
         JwtAccessTokenSigner signer = new JwtAccessTokenSigner(requestToken.gatekeeper().signingKeys(),
-                requestToken.config().tokenSettings());
+                requestToken.config().tokenSettings(), requestToken.gatekeeper().signatureRandom());
         TokenRecord record = SampleTokens.merchantToken(signer.currentKeyId(), 0, Duration.ofHours(1));
         series("RS256 sign (JwtAccessTokenSigner)", "bare", "JWT", true, null, () -> () -> signer.sign(record),
                 result -> ((String) result).split("\\.").length == 3 ? null : "not a JWT");

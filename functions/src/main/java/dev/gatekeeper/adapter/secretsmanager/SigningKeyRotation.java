@@ -1,14 +1,20 @@
 package dev.gatekeeper.adapter.secretsmanager;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import java.text.ParseException;
@@ -29,8 +35,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * named by the client request token, {@code testSecret} proves it, {@code finishSecret} moves {@code AWSCURRENT} to
  * it. Every step may be retried, so every step is idempotent.
  *
- * <p>A rotation adds a fresh RSA key as the current one and keeps the previous keys, at most {@code keysToKeep} in
- * all, so tokens signed before the rotation still verify until they expire.
+ * <p>A rotation adds a fresh key of the configured algorithm (RS256: RSA 2048, ES256: EC P-256) as the current one and
+ * keeps the previous keys, whatever their algorithm, at most {@code keysToKeep} in all, so tokens signed before the
+ * rotation still verify until they expire. Switching algorithm is thus: change the configuration, then rotate.
  */
 public final class SigningKeyRotation {
     public static final int DEFAULT_KEYS_TO_KEEP = 3;
@@ -42,8 +49,15 @@ public final class SigningKeyRotation {
     private final SecretsManagerClient client;
     private final Clock clock;
     private final int keysToKeep;
+    private final SigningAlgorithm algorithm;
 
+    /** Rotates to RS256 keys, the default. */
     public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep) {
+        this(client, clock, keysToKeep, SigningAlgorithm.DEFAULT);
+    }
+
+    /** @param algorithm the algorithm of the keys this rotation makes */
+    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep, SigningAlgorithm algorithm) {
         if (keysToKeep < 2) {
             // With one key, a rotation would drop the key that signed every token still in circulation.
             throw new IllegalArgumentException("keysToKeep must be at least 2 (the new key and the one it replaces)");
@@ -51,6 +65,7 @@ public final class SigningKeyRotation {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keysToKeep = keysToKeep;
+        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     }
 
     /** Runs one rotation step ({@code createSecret}, {@code setSecret}, {@code testSecret}, {@code finishSecret}). */
@@ -92,13 +107,13 @@ public final class SigningKeyRotation {
         if (existing == null) {
             LOG.warn("createSecret: the current value of secret {} is not a key set; starting from no keys", secretId);
         }
-        RSAKey next = SigningKeySetJson.generateKey(clock.instant());
+        SigningKey next = SigningKeySetJson.generateKey(algorithm, clock.instant());
         SigningKeySet rotated = SigningKeySetJson.rotate(existing, next, keysToKeep);
         client.putSecretValue(request -> request.secretId(secretId)
                 .clientRequestToken(token)
                 .secretString(SigningKeySetJson.format(rotated))
                 .versionStages(AWSPENDING));
-        LOG.info("createSecret: version {} holds new key {} and {} previous keys", token, next.getKeyID(),
+        LOG.info("createSecret: version {} holds new {} key {} and {} previous keys", token, algorithm, next.kid(),
                 rotated.previous().size());
     }
 
@@ -118,19 +133,19 @@ public final class SigningKeyRotation {
         Optional<SigningKeySet> current = currentKeySet(secretId);
         if (current.isPresent()) {
             SigningKeySet before = current.get();
-            if (before.find(pending.current().getKeyID()).isPresent()) {
+            if (before.find(pending.current().kid()).isPresent()) {
                 throw new IllegalStateException("the pending key set does not sign with a new key");
             }
             // The keys a rotation must keep: the newest of the current set, up to keysToKeep with the new key.
-            for (RSAKey kept : before.all().subList(0, Math.min(before.all().size(), keysToKeep - 1))) {
-                if (!sameKey(pending.find(kept.getKeyID()), kept)) {
-                    throw new IllegalStateException("the pending key set dropped key " + kept.getKeyID()
+            for (SigningKey kept : before.all().subList(0, Math.min(before.all().size(), keysToKeep - 1))) {
+                if (!sameKey(pending.find(kept.kid()), kept)) {
+                    throw new IllegalStateException("the pending key set dropped key " + kept.kid()
                             + ", which still verifies tokens in circulation");
                 }
             }
         }
-        LOG.info("testSecret: version {} signs with key {} and keeps the previous keys", token,
-                pending.current().getKeyID());
+        LOG.info("testSecret: version {} signs with {} key {} and keeps the previous keys", token,
+                pending.current().algorithm(), pending.current().kid());
     }
 
     private void finishSecret(String secretId, String token, Map<String, List<String>> versions) {
@@ -175,23 +190,42 @@ public final class SigningKeyRotation {
         }
     }
 
-    private static void proveSignsAndVerifies(RSAKey key) {
+    /**
+     * Signs and verifies a probe with the key under its own algorithm, verifying with the public key alone (as
+     * verifiers will). The rotation function is never restored from a snapshot, so the ECDSA signer may use the
+     * JDK's default randomness here.
+     */
+    private static void proveSignsAndVerifies(SigningKey key) {
         try {
-            JWSObject probe = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+            JWSObject probe = new JWSObject(new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).keyID(key.kid()).build(),
                     new Payload("signing key rotation test"));
-            probe.sign(new RSASSASigner(key));
-            if (!JWSObject.parse(probe.serialize()).verify(new RSASSAVerifier(key.toRSAPublicKey()))) {
-                throw new IllegalStateException("key " + key.getKeyID() + " does not verify its own signature");
+            probe.sign(signer(key));
+            if (!JWSObject.parse(probe.serialize()).verify(verifier(key))) {
+                throw new IllegalStateException("key " + key.kid() + " does not verify its own signature");
             }
         } catch (JOSEException | ParseException e) {
-            throw new IllegalStateException("key " + key.getKeyID() + " cannot sign and verify", e);
+            throw new IllegalStateException("key " + key.kid() + " cannot sign and verify", e);
         }
     }
 
-    private static boolean sameKey(Optional<RSAKey> candidate, RSAKey expected) {
+    private static JWSSigner signer(SigningKey key) throws JOSEException {
+        return switch (key.algorithm()) {
+            case RS256 -> new RSASSASigner((RSAKey) key.privateJwk());
+            case ES256 -> new ECDSASigner((ECKey) key.privateJwk());
+        };
+    }
+
+    private static JWSVerifier verifier(SigningKey key) throws JOSEException {
+        return switch (key.algorithm()) {
+            case RS256 -> new RSASSAVerifier(((RSAKey) key.publicJwk()).toRSAPublicKey());
+            case ES256 -> new ECDSAVerifier(((ECKey) key.publicJwk()).toECPublicKey());
+        };
+    }
+
+    private static boolean sameKey(Optional<SigningKey> candidate, SigningKey expected) {
         try {
-            return candidate.isPresent()
-                    && candidate.get().computeThumbprint().equals(expected.computeThumbprint());
+            return candidate.isPresent() && candidate.get().algorithm() == expected.algorithm()
+                    && candidate.get().privateJwk().computeThumbprint().equals(expected.privateJwk().computeThumbprint());
         } catch (JOSEException e) {
             return false;
         }

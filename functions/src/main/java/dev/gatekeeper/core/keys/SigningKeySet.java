@@ -1,10 +1,6 @@
 package dev.gatekeeper.core.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,63 +8,45 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The service's RSA keys: one current key that signs, and the previous keys that still verify tokens signed
- * before a rotation. Every key carries its {@code kid}.
+ * The service's signing keys: one current key that signs, and the previous keys that still verify tokens signed
+ * before a rotation. Every key carries its {@code kid} and its own algorithm, so a set may mix RS256 and ES256 keys
+ * (after a switch of algorithm, the new current key is EC while the previous RSA keys verify until they age out).
  */
 public final class SigningKeySet {
-    private final RSAKey current;
-    private final Map<String, RSAKey> byKid;
+    private final SigningKey current;
+    private final Map<String, SigningKey> byKid;
+    private final List<SigningKey> ordered;
 
-    public SigningKeySet(RSAKey current, List<RSAKey> previous) {
-        this.current = requirePrivate(Objects.requireNonNull(current, "current"));
-        Map<String, RSAKey> keys = new LinkedHashMap<>();
-        keys.put(current.getKeyID(), current);
-        for (RSAKey key : previous) {
-            keys.putIfAbsent(requirePrivate(key).getKeyID(), key);
+    public SigningKeySet(SigningKey current, List<SigningKey> previous) {
+        this.current = Objects.requireNonNull(current, "current");
+        Map<String, SigningKey> keys = new LinkedHashMap<>();
+        keys.put(current.kid(), current);
+        for (SigningKey key : previous) {
+            keys.putIfAbsent(Objects.requireNonNull(key, "previous key").kid(), key);
         }
         this.byKid = Map.copyOf(keys);
         this.ordered = List.copyOf(keys.values());
     }
 
-    private final List<RSAKey> ordered;
-
-    private static RSAKey requirePrivate(RSAKey key) {
-        if (key.getKeyID() == null || key.getKeyID().isBlank()) {
-            throw new IllegalArgumentException("every signing key needs a kid");
-        }
-        return key;
-    }
-
-    public RSAKey current() {
+    public SigningKey current() {
         return current;
     }
 
-    public Optional<RSAKey> find(String kid) {
+    public Optional<SigningKey> find(String kid) {
         return kid == null ? Optional.empty() : Optional.ofNullable(byKid.get(kid));
     }
 
     /** Current key first, then the previous ones, newest first as stored. */
-    public List<RSAKey> all() {
+    public List<SigningKey> all() {
         return ordered;
     }
 
-    public List<RSAKey> previous() {
+    public List<SigningKey> previous() {
         return ordered.subList(1, ordered.size());
     }
 
-    /**
-     * What may be published (a JWKS): for every key, current first, only {@code kty}, {@code kid}, {@code use},
-     * {@code alg}, {@code n} and {@code e}. Built from the modulus and exponent alone rather than by stripping the
-     * private key, so no private member (nor any other stored attribute) can ever leak into it.
-     */
+    /** What may be published (a JWKS): every key's {@link SigningKey#publicJwk()}, current first. */
     public JWKSet publicJwkSet() {
-        List<JWK> published = ordered.stream()
-                .<JWK>map(key -> new RSAKey.Builder(key.getModulus(), key.getPublicExponent())
-                        .keyID(key.getKeyID())
-                        .keyUse(KeyUse.SIGNATURE)
-                        .algorithm(JWSAlgorithm.RS256)
-                        .build())
-                .toList();
-        return new JWKSet(published);
+        return new JWKSet(ordered.stream().map(SigningKey::publicJwk).toList());
     }
 }

@@ -1,14 +1,16 @@
 package dev.gatekeeper.core.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,9 @@ import java.util.UUID;
 
 /**
  * The stored form of a {@link SigningKeySet}, as kept in the Secrets Manager secret or the local key file:
- * <pre>{"current": "kid-of-current", "keys": [ private RSA JWK, ... ]}</pre>
- * Keys are listed newest first; {@code current} names the one that signs.
+ * <pre>{"current": "kid-of-current", "keys": [ private JWK, ... ]}</pre>
+ * Keys are listed newest first; {@code current} names the one that signs. Each key is a private RSA JWK (RS256) or
+ * EC P-256 JWK (ES256) with its {@code alg}; see {@link SigningKey#of} for what is accepted.
  */
 public final class SigningKeySetJson {
     private SigningKeySetJson() {
@@ -31,63 +34,62 @@ public final class SigningKeySetJson {
             if (currentKid == null || entries == null || entries.isEmpty()) {
                 throw new InvalidSigningKeysException("the key set names no current key");
             }
-            RSAKey current = null;
-            List<RSAKey> previous = new ArrayList<>();
+            SigningKey current = null;
+            List<SigningKey> previous = new ArrayList<>();
             for (Object entry : entries) {
                 if (!(entry instanceof Map<?, ?> map)) {
                     throw new InvalidSigningKeysException("a key entry is not a JSON object");
                 }
                 @SuppressWarnings("unchecked")
-                JWK jwk = JWK.parse((Map<String, Object>) map);
-                if (!(jwk instanceof RSAKey rsa) || !rsa.isPrivate()) {
-                    throw new InvalidSigningKeysException("every key must be a private RSA key");
-                }
-                if (currentKid.equals(rsa.getKeyID())) {
-                    current = rsa;
+                SigningKey key = SigningKey.of(JWK.parse((Map<String, Object>) map));
+                if (currentKid.equals(key.kid())) {
+                    current = key;
                 } else {
-                    previous.add(rsa);
+                    previous.add(key);
                 }
             }
             if (current == null) {
                 throw new InvalidSigningKeysException("the current key is not in the key set");
             }
             return new SigningKeySet(current, previous);
-        } catch (ParseException | ClassCastException e) {
+        } catch (ParseException | ClassCastException | IllegalArgumentException e) {
+            // Not e's message: a parser's message may quote the value, and the value holds private keys.
             throw new InvalidSigningKeysException("the key set is not valid JSON Web Keys", e);
-        } catch (IllegalArgumentException e) {
-            // SigningKeySet refuses a key without a kid: stored content, not an outage.
-            throw new InvalidSigningKeysException(e.getMessage(), e);
         }
     }
 
     public static String format(SigningKeySet keys) {
         List<Object> entries = new ArrayList<>();
-        for (RSAKey key : keys.all()) {
-            entries.add(key.toJSONObject());
+        for (SigningKey key : keys.all()) {
+            entries.add(key.privateJwk().toJSONObject());
         }
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("current", keys.current().getKeyID());
+        root.put("current", keys.current().kid());
         root.put("keys", entries);
         return JSONObjectUtils.toJSONString(root);
     }
 
-    /** A fresh RSA-2048 signing key with a unique kid. */
-    public static RSAKey generateKey(Instant now) {
+    /** A fresh signing key for the algorithm (RSA 2048 for RS256, EC P-256 for ES256) with a unique kid. */
+    public static SigningKey generateKey(SigningAlgorithm algorithm, Instant now) {
+        String kid = now.toString().substring(0, 10) + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            return new RSAKeyGenerator(2048)
-                    .keyID(now.toString().substring(0, 10) + "-" + UUID.randomUUID().toString().substring(0, 8))
-                    .algorithm(JWSAlgorithm.RS256)
-                    .keyUse(KeyUse.SIGNATURE)
-                    .issueTime(java.util.Date.from(now))
-                    .generate();
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException("RSA key generation failed", e);
+            JWK jwk = switch (algorithm) {
+                case RS256 -> new RSAKeyGenerator(2048)
+                        .keyID(kid).algorithm(algorithm.jwsAlgorithm()).keyUse(KeyUse.SIGNATURE)
+                        .issueTime(Date.from(now)).generate();
+                case ES256 -> new ECKeyGenerator(Curve.P_256)
+                        .keyID(kid).algorithm(algorithm.jwsAlgorithm()).keyUse(KeyUse.SIGNATURE)
+                        .issueTime(Date.from(now)).generate();
+            };
+            return SigningKey.of(jwk);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(algorithm + " key generation failed", e);
         }
     }
 
     /** The set after a rotation: a new current key, the old ones kept for verification, at most {@code keep} in all. */
-    public static SigningKeySet rotate(SigningKeySet existing, RSAKey next, int keep) {
-        List<RSAKey> previous = new ArrayList<>();
+    public static SigningKeySet rotate(SigningKeySet existing, SigningKey next, int keep) {
+        List<SigningKey> previous = new ArrayList<>();
         if (existing != null) {
             previous.addAll(existing.all());
         }

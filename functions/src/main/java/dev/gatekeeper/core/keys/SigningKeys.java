@@ -1,6 +1,5 @@
 package dev.gatekeeper.core.keys;
 
-import com.nimbusds.jose.jwk.RSAKey;
 import dev.gatekeeper.core.error.GatekeeperException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,9 +47,9 @@ public final class SigningKeys {
     }
 
     /** The key for a {@code kid}; an unknown kid triggers at most one reload per {@code minRefreshInterval}. */
-    public Optional<RSAKey> verificationKey(String kid) {
+    public Optional<SigningKey> verificationKey(String kid) {
         SigningKeySet keys = current();
-        Optional<RSAKey> key = keys.find(kid);
+        Optional<SigningKey> key = keys.find(kid);
         if (key.isPresent()) {
             return key;
         }

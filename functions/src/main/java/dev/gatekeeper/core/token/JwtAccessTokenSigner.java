@@ -2,39 +2,54 @@ package dev.gatekeeper.core.token;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.SigningKeys;
+import java.security.SecureRandom;
 import java.util.Date;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** Mints the RS256 JWT for a token record with the current signing key. */
+/**
+ * Mints the JWT for a token record with the current signing key, under that key's own algorithm (RS256 or ES256):
+ * the key decides, not the configuration, so a container never signs with a key under an algorithm it does not have.
+ *
+ * <p>ECDSA needs a fresh secret random number (the nonce {@code k}) for every signature, and two signatures made
+ * with the same {@code k} give away the private key. Its randomness is therefore the {@code signatureRandom} given
+ * here, which the composition root replaces after a SnapStart restore (see {@code config.SnapshotSafeRandom}),
+ * never the JDK's shared default, whose state a snapshot would hand identically to every restored copy.
+ * RS256 (PKCS #1 v1.5) is deterministic and needs none.
+ */
 public final class JwtAccessTokenSigner {
-    static final JWSAlgorithm ALGORITHM = JWSAlgorithm.RS256;
-
     private final SigningKeys keys;
     private final TokenSettings settings;
+    private final SecureRandom signatureRandom;
     /** Signers are thread-safe and costly to build (key conversion), so one per kid per container. */
-    private final ConcurrentMap<String, RSASSASigner> signers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, JWSSigner> signers = new ConcurrentHashMap<>();
 
-    public JwtAccessTokenSigner(SigningKeys keys, TokenSettings settings) {
+    /** @param signatureRandom the randomness of ECDSA signatures; must not survive a snapshot restore unchanged */
+    public JwtAccessTokenSigner(SigningKeys keys, TokenSettings settings, SecureRandom signatureRandom) {
         this.keys = keys;
         this.settings = settings;
+        this.signatureRandom = Objects.requireNonNull(signatureRandom, "signatureRandom");
     }
 
     /** The kid that {@link #sign} will use now, so the record can name it before it is signed. */
     public String currentKeyId() {
-        return keys.current().current().getKeyID();
+        return keys.current().current().kid();
     }
 
     public String sign(TokenRecord token) {
-        RSAKey key = keys.current().find(token.keyId())
+        SigningKey key = keys.current().find(token.keyId())
                 .orElseThrow(() -> GatekeeperException.unavailable("Signing key changed during issuance", null));
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
@@ -54,19 +69,32 @@ public final class JwtAccessTokenSigner {
         if (token.applicationToken()) {
             claims.claim(JwtClaimNames.APPLICATION_TOKEN, true).claim(JwtClaimNames.RESOURCE_ID, token.resourceId());
         }
-        JWSHeader header = new JWSHeader.Builder(ALGORITHM).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+        JWSHeader header = new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).keyID(key.kid())
+                .type(JOSEObjectType.JWT).build();
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
-            jwt.sign(signers.computeIfAbsent(key.getKeyID(), kid -> newSigner(key)));
+            jwt.sign(signerFor(key));
         } catch (JOSEException e) {
             throw GatekeeperException.unavailable("Token signing failed", e);
         }
         return jwt.serialize();
     }
 
-    private static RSASSASigner newSigner(RSAKey key) {
+    /** The signer of a key, built once per kid; package-private so tests can see which randomness it draws on. */
+    JWSSigner signerFor(SigningKey key) {
+        return signers.computeIfAbsent(key.kid(), kid -> newSigner(key));
+    }
+
+    private JWSSigner newSigner(SigningKey key) {
         try {
-            return new RSASSASigner(key);
+            return switch (key.algorithm()) {
+                case RS256 -> new RSASSASigner((RSAKey) key.privateJwk());
+                case ES256 -> {
+                    ECDSASigner signer = new ECDSASigner((ECKey) key.privateJwk());
+                    signer.getJCAContext().setSecureRandom(signatureRandom);
+                    yield signer;
+                }
+            };
         } catch (JOSEException e) {
             throw GatekeeperException.unavailable("Signing key is unusable", e);
         }

@@ -2,12 +2,17 @@ package dev.gatekeeper.core.token;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.SigningKeys;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
@@ -21,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Checks that a bearer token is one of ours and valid now: algorithm pinned to RS256 (so {@code none} and HS256
- * with the public key as secret are refused before any key is touched), issuer, audience, expiry and issue time,
- * a known {@code kid} and the signature. Revocation is checked afterwards against the token store.
+ * Checks that a bearer token is one of ours and valid now: algorithm pinned per key (the {@code kid} selects the key,
+ * and the key's own algorithm, RS256 or ES256, is the only one accepted; {@code none}, HS256 with the public key as
+ * secret and any other algorithm are refused before any key is touched, and RS256 under an EC key's kid or ES256
+ * under an RSA key's kid once the key is known), issuer, audience, expiry and issue time, a known {@code kid} and
+ * the signature. Revocation is checked afterwards against the token store.
  * Every failure is the same 401, so a caller learns nothing about which check failed.
  */
 public final class JwtAccessTokenVerifier {
@@ -33,7 +40,7 @@ public final class JwtAccessTokenVerifier {
     private final SigningKeys keys;
     private final TokenSettings settings;
     private final Clock clock;
-    private final ConcurrentMap<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
     public JwtAccessTokenVerifier(SigningKeys keys, TokenSettings settings, Clock clock) {
         this.keys = keys;
@@ -50,7 +57,8 @@ public final class JwtAccessTokenVerifier {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
-            if (!JwtAccessTokenSigner.ALGORITHM.equals(header.getAlgorithm()) || header.getCriticalParams() != null) {
+            Optional<SigningAlgorithm> algorithm = SigningAlgorithm.of(header.getAlgorithm());
+            if (algorithm.isEmpty() || header.getCriticalParams() != null) {
                 return Optional.empty();
             }
             // Claims first, signature second: an expired or foreign token is refused without touching the key
@@ -59,8 +67,9 @@ public final class JwtAccessTokenVerifier {
             if (claims.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<RSAKey> key = keys.verificationKey(header.getKeyID());
-            if (key.isEmpty() || !jwt.verify(verifierFor(key.get()))) {
+            Optional<SigningKey> key = keys.verificationKey(header.getKeyID());
+            // The key, not the header, says how it signs: a token under another algorithm is not its signature.
+            if (key.isEmpty() || key.get().algorithm() != algorithm.get() || !jwt.verify(verifierFor(key.get()))) {
                 return Optional.empty();
             }
             return claims;
@@ -98,10 +107,13 @@ public final class JwtAccessTokenVerifier {
                 iat.toInstant(), exp.toInstant(), claims.getIssuer(), audience));
     }
 
-    private RSASSAVerifier verifierFor(RSAKey key) {
-        return verifiers.computeIfAbsent(key.getKeyID(), kid -> {
+    private JWSVerifier verifierFor(SigningKey key) {
+        return verifiers.computeIfAbsent(key.kid(), kid -> {
             try {
-                return new RSASSAVerifier(key.toRSAPublicKey());
+                return switch (key.algorithm()) {
+                    case RS256 -> new RSASSAVerifier(((RSAKey) key.privateJwk()).toRSAPublicKey());
+                    case ES256 -> new ECDSAVerifier(((ECKey) key.privateJwk()).toECPublicKey());
+                };
             } catch (JOSEException e) {
                 throw new IllegalArgumentException("unusable verification key", e);
             }

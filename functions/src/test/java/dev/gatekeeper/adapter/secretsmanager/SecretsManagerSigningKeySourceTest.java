@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
@@ -58,9 +59,9 @@ class SecretsManagerSigningKeySourceTest {
         SigningKeySet keys = sourceFor(secret).load();
 
         assertThat(keys.current()).isEqualTo(TestKeys.SECOND);
-        assertThat(keys.all()).extracting(RSAKey::getKeyID)
-                .containsExactly(TestKeys.SECOND.getKeyID(), TestKeys.FIRST.getKeyID());
-        assertThat(keys.find(TestKeys.FIRST.getKeyID())).contains(TestKeys.FIRST);
+        assertThat(keys.all()).extracting(SigningKey::kid)
+                .containsExactly(TestKeys.SECOND.kid(), TestKeys.FIRST.kid());
+        assertThat(keys.find(TestKeys.FIRST.kid())).contains(TestKeys.FIRST);
     }
 
     @Test
@@ -88,27 +89,27 @@ class SecretsManagerSigningKeySourceTest {
     }
 
     @Test
-    void loadWhenAKeyIsNotRsaThenTheKeysAreInvalid() throws Exception {
+    void loadWhenAnEcKeyDoesNotSayES256ThenTheKeysAreInvalid() throws Exception {
         ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-key").generate();
-        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.getKeyID(),
-                List.of(TestKeys.FIRST.toJSONObject(), ec.toJSONObject())));
+        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.kid(),
+                List.of(TestKeys.FIRST.privateJwk().toJSONObject(), ec.toJSONObject())));
 
         assertThatThrownBy(sourceFor(secret)::load).isInstanceOf(InvalidSigningKeysException.class)
-                .hasMessageContaining("private RSA key");
+                .hasMessageContaining("EC key ec-key").hasMessageContaining("must say ES256");
     }
 
     @Test
     void loadWhenAKeyIsPublicOnlyThenTheKeysAreInvalid() {
-        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.getKeyID(),
-                List.of(TestKeys.FIRST.toPublicJWK().toJSONObject())));
+        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.kid(),
+                List.of(TestKeys.FIRST.privateJwk().toPublicJWK().toJSONObject())));
 
         assertThatThrownBy(sourceFor(secret)::load).isInstanceOf(InvalidSigningKeysException.class)
-                .hasMessageContaining("private RSA key");
+                .hasMessageContaining("not a private key");
     }
 
     @Test
     void loadWhenTheSetNamesNoCurrentKeyThenTheKeysAreInvalid() {
-        String secret = moto.createSecret(keySetJson(null, List.of(TestKeys.FIRST.toJSONObject())));
+        String secret = moto.createSecret(keySetJson(null, List.of(TestKeys.FIRST.privateJwk().toJSONObject())));
 
         assertThatThrownBy(sourceFor(secret)::load).isInstanceOf(InvalidSigningKeysException.class)
                 .hasMessageContaining("no current key");
@@ -116,7 +117,7 @@ class SecretsManagerSigningKeySourceTest {
 
     @Test
     void loadWhenTheCurrentKidIsNotInTheSetThenTheKeysAreInvalid() {
-        String secret = moto.createSecret(keySetJson("missing-kid", List.of(TestKeys.FIRST.toJSONObject())));
+        String secret = moto.createSecret(keySetJson("missing-kid", List.of(TestKeys.FIRST.privateJwk().toJSONObject())));
 
         assertThatThrownBy(sourceFor(secret)::load).isInstanceOf(InvalidSigningKeysException.class)
                 .hasMessageContaining("not in the key set");
@@ -124,9 +125,9 @@ class SecretsManagerSigningKeySourceTest {
 
     @Test
     void loadWhenAKeyHasNoKidThenTheKeysAreInvalid() {
-        RSAKey withoutKid = new RSAKey.Builder(TestKeys.SECOND).keyID(null).build();
-        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.getKeyID(),
-                List.of(TestKeys.FIRST.toJSONObject(), withoutKid.toJSONObject())));
+        RSAKey withoutKid = new RSAKey.Builder((RSAKey) TestKeys.SECOND.privateJwk()).keyID(null).build();
+        String secret = moto.createSecret(keySetJson(TestKeys.FIRST.kid(),
+                List.of(TestKeys.FIRST.privateJwk().toJSONObject(), withoutKid.toJSONObject())));
 
         assertThatThrownBy(sourceFor(secret)::load).isInstanceOf(InvalidSigningKeysException.class)
                 .hasMessageContaining("kid");

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeys;
@@ -85,9 +87,10 @@ class SigningKeyRotationTest {
 
         SigningKeySet keys = currentKeys(secret);
         assertThat(keys.all()).hasSize(1);
-        assertThat(keys.current().isPrivate()).isTrue();
-        assertThat(keys.current().size()).isEqualTo(2048);
-        assertThat(keys.current().getKeyID()).startsWith("2026-11-24-");
+        assertThat(keys.current().algorithm()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(keys.current().privateJwk().isPrivate()).isTrue();
+        assertThat(keys.current().privateJwk().size()).isEqualTo(2048);
+        assertThat(keys.current().kid()).startsWith("2026-11-24-");
         assertThat(stagesOf(secret).get(token)).contains("AWSCURRENT");
     }
 
@@ -95,21 +98,21 @@ class SigningKeyRotationTest {
     void aSecondRotationSignsWithANewKeyAndTokensSignedWithTheOldKeyStillVerify() throws Exception {
         String secret = moto.createSecret(PLACEHOLDER);
         rotateFully(rotation, secret);
-        String firstKid = currentKeys(secret).current().getKeyID();
-        JwtAccessTokenSigner signerBefore = new JwtAccessTokenSigner(keysFromSecret(secret), SETTINGS);
+        String firstKid = currentKeys(secret).current().kid();
+        JwtAccessTokenSigner signerBefore = new JwtAccessTokenSigner(keysFromSecret(secret), SETTINGS, new java.security.SecureRandom());
         String signedBefore = signerBefore.sign(token(signerBefore.currentKeyId()));
 
         rotateFully(rotation, secret);
 
         SigningKeySet keys = currentKeys(secret);
-        assertThat(keys.current().getKeyID()).isNotEqualTo(firstKid);
-        assertThat(keys.previous()).extracting(RSAKey::getKeyID).containsExactly(firstKid);
+        assertThat(keys.current().kid()).isNotEqualTo(firstKid);
+        assertThat(keys.previous()).extracting(SigningKey::kid).containsExactly(firstKid);
         SigningKeys afterRotation = keysFromSecret(secret);
         JwtAccessTokenVerifier verifier = new JwtAccessTokenVerifier(afterRotation, SETTINGS, CLOCK);
         assertThat(verifier.verifyOrExplain(signedBefore)).isPresent();
-        JwtAccessTokenSigner signerAfter = new JwtAccessTokenSigner(afterRotation, SETTINGS);
+        JwtAccessTokenSigner signerAfter = new JwtAccessTokenSigner(afterRotation, SETTINGS, new java.security.SecureRandom());
         String signedAfter = signerAfter.sign(token(signerAfter.currentKeyId()));
-        assertThat(SignedJWT.parse(signedAfter).getHeader().getKeyID()).isEqualTo(keys.current().getKeyID());
+        assertThat(SignedJWT.parse(signedAfter).getHeader().getKeyID()).isEqualTo(keys.current().kid());
         assertThat(verifier.verifyOrExplain(signedAfter)).isPresent();
     }
 
@@ -122,7 +125,7 @@ class SigningKeyRotationTest {
 
         SigningKeySet keys = currentKeys(secret);
         assertThat(keys.all()).hasSize(2);
-        assertThat(keys.current().getKeyID()).isNotIn(TestKeys.FIRST.getKeyID(), TestKeys.SECOND.getKeyID());
+        assertThat(keys.current().kid()).isNotIn(TestKeys.FIRST.kid(), TestKeys.SECOND.kid());
         assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
     }
 
@@ -168,7 +171,7 @@ class SigningKeyRotationTest {
 
         assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("dropped key " + TestKeys.FIRST.getKeyID());
+                .hasMessageContaining("dropped key " + TestKeys.FIRST.kid());
     }
 
     @Test

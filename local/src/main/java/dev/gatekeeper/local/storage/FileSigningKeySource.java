@@ -1,6 +1,7 @@
 package dev.gatekeeper.local.storage;
 
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeySource;
@@ -30,7 +31,7 @@ public final class FileSigningKeySource implements SigningKeySource {
         if (Files.exists(file)) {
             return false;
         }
-        SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(clock.instant()), List.of());
+        SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of());
         PrivateFiles.write(file, SigningKeySetJson.format(keys));
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.gatekeeper.local.storage;
 
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import java.time.Clock;
@@ -49,6 +50,6 @@ public final class SigningKeySecrets {
     }
 
     private static String newKeySet(Clock clock) {
-        return SigningKeySetJson.format(new SigningKeySet(SigningKeySetJson.generateKey(clock.instant()), List.of()));
+        return SigningKeySetJson.format(new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of()));
     }
 }

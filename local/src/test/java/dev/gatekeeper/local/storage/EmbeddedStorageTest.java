@@ -122,7 +122,7 @@ class EmbeddedStorageTest {
         assertThat(keys.createIfMissing(Clock.systemUTC())).isFalse();
 
         assertThat(Files.readString(keys.file())).isEqualTo(first);
-        assertThat(keys.load().current().isPrivate()).isTrue();
+        assertThat(keys.load().current().privateJwk().isPrivate()).isTrue();
         assertThat(keys.load().all()).hasSize(1);
     }
 
