@@ -3,8 +3,10 @@ package dev.gatekeeper.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.GatekeeperFixture;
@@ -57,6 +59,29 @@ class JwksHandlerTest {
         assertThat(published.containsNonPublicKeys()).isFalse();
         RSAKey first = (RSAKey) published.getKeyByKeyId(TestKeys.FIRST.kid());
         assertThat(first.toRSAPublicKey()).isEqualTo(((RSAKey) TestKeys.FIRST.privateJwk()).toRSAPublicKey());
+    }
+
+    @Test
+    void anEcKeyIsPublishedWithExactlyItsPublicMembersBesideTheRsaOnesItReplaced() throws Exception {
+        GatekeeperFixture switched = GatekeeperFixture.withKeys(new SigningKeySet(TestKeys.EC_FIRST, List.of(TestKeys.FIRST)));
+
+        Response response = switched.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
+
+        assertThat(kids(response)).containsExactly(TestKeys.EC_FIRST.kid(), TestKeys.FIRST.kid());
+        JsonNode ec = response.body().get("keys").get(0);
+        Set<String> members = new TreeSet<>();
+        ec.fieldNames().forEachRemaining(members::add);
+        assertThat(members).containsExactlyInAnyOrder("kty", "kid", "use", "alg", "crv", "x", "y");
+        assertThat(ec.get("kty").asText()).isEqualTo("EC");
+        assertThat(ec.get("crv").asText()).isEqualTo("P-256");
+        assertThat(ec.get("alg").asText()).isEqualTo("ES256");
+        assertThat(ec.get("use").asText()).isEqualTo("sig");
+        assertThat(response.raw().getBody()).doesNotContain(((ECKey) TestKeys.EC_FIRST.privateJwk()).getD().toString());
+        JWKSet published = JWKSet.parse(response.raw().getBody());
+        assertThat(published.containsNonPublicKeys()).isFalse();
+        assertThat(((ECKey) published.getKeyByKeyId(TestKeys.EC_FIRST.kid())).toECPublicKey())
+                .isEqualTo(((ECKey) TestKeys.EC_FIRST.privateJwk()).toECPublicKey());
+        assertThat(response.body().get("keys").get(1).get("alg").asText()).isEqualTo("RS256");
     }
 
     @Test

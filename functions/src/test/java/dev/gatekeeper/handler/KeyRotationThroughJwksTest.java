@@ -23,6 +23,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.ForgedToken;
@@ -106,12 +107,49 @@ class KeyRotationThroughJwksTest {
 
     /** Plays Secrets Manager through the four rotation steps, as SigningKeyRotationTest does. */
     private void rotateTheSigningKey() {
+        rotateTheSigningKey(SigningAlgorithm.RS256);
+    }
+
+    /** A rotation by a rotation function configured with {@code SIGNING_ALGORITHM=algorithm}. */
+    private void rotateTheSigningKey(SigningAlgorithm algorithm) {
         MotoServer moto = MotoServer.shared();
-        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3);
+        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, algorithm);
         String version = moto.startRotation(gk.secretArn);
         for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
             rotation.rotate(step, gk.secretArn, version);
         }
+    }
+
+    /**
+     * Switching RS256 to ES256 is: set the parameter, rotate. Afterwards new tokens are ES256 under the new kid,
+     * tokens signed before by the RSA key still work everywhere (bearer credential, authorizer, a standard JWKS
+     * verifier that accepts both algorithms), and the JWKS serves both keys.
+     */
+    @Test
+    void afterARotationToEs256NewTokensAreEs256AndTokensOfThePreviousRsaKeyStillVerify() throws Exception {
+        String before = newMerchantToken();
+        assertThat(SignedJWT.parse(before).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+
+        rotateTheSigningKey(SigningAlgorithm.ES256);
+        gk.clock.advance(Duration.ofSeconds(301)); // past the key cache age
+
+        String after = newMerchantToken();
+        assertThat(SignedJWT.parse(after).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        assertThat(kidOf(after)).isNotEqualTo(TestKeys.FIRST.kid());
+        for (String token : List.of(before, after)) {
+            assertThat(gk.invoke(RequestTokenHandler::new, ApiEvents.post("/tokens").bearer(token)
+                    .json("{\"scopes\":[\"admin\"]}").build()).status()).as("bearer credential").isEqualTo(201);
+            var decision = new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
+                    AuthorizerEvents.request().bearer(token).build(), new TestLambdaContext("TokenAuthorizerFunction"));
+            assertThat(decision.getPrincipalId()).as("authorizer").isEqualTo("merchant01");
+        }
+        JWKSet served = fetchJwks();
+        assertThat(served.getKeys()).extracting(key -> key.getKeyID()).containsExactly(kidOf(after), TestKeys.FIRST.kid());
+        DefaultJWTProcessor<SecurityContext> bothAlgorithms = verifierUsing(new ImmutableJWKSet<>(served));
+        bothAlgorithms.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+                new ImmutableJWKSet<>(served)));
+        assertThat(bothAlgorithms.process(before, null).getSubject()).isEqualTo("merchant01");
+        assertThat(bothAlgorithms.process(after, null).getSubject()).isEqualTo("merchant01");
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
@@ -92,6 +94,54 @@ class RotateSigningKeyHandlerTest {
         SigningKeySet keys = currentKeys(secret);
         assertThat(keys.all()).hasSize(2);
         assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
+    }
+
+    @Test
+    void aHandlerConfiguredForEs256RotatesToAnEcKeyAndKeepsThePreviousRsaKey() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
+                GatekeeperConfig.SIGNING_ALGORITHM, "ES256")));
+
+        withDummyCredentials(() -> {
+            STEPS.forEach(step -> handler.handleRequest(event(step, secret, token), context));
+            return null;
+        });
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.current().algorithm()).isEqualTo(SigningAlgorithm.ES256);
+        assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
+    }
+
+    @Test
+    void aHandlerWithoutASigningAlgorithmRotatesToRs256() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.EC_FIRST));
+        String token = moto.startRotation(secret);
+        RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL", moto.endpoint().toString())));
+
+        withDummyCredentials(() -> {
+            STEPS.forEach(step -> handler.handleRequest(event(step, secret, token), context));
+            return null;
+        });
+
+        SigningKeySet keys = currentKeys(secret);
+        assertThat(keys.current().algorithm()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(keys.previous()).containsExactly(TestKeys.EC_FIRST);
+    }
+
+    @Test
+    void aHandlerWithAnInvalidSigningAlgorithmFailsAtStartWithTheReason() {
+        for (String invalid : List.of("HS256", "rs256 ", "ES384")) {
+            assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1",
+                    GatekeeperConfig.SIGNING_ALGORITHM, invalid)))
+                    .as(invalid)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("SIGNING_ALGORITHM must be one of RS256, ES256, not \"" + invalid + "\"");
+        }
     }
 
     @Test
