@@ -59,7 +59,12 @@ class SamTemplateTest {
                 .containsEntry(GatekeeperConfig.TOKEN_ISSUER, "https://gatekeeper.example.com")
                 .containsEntry(GatekeeperConfig.TOKEN_AUDIENCE, "gatekeeper")
                 .containsEntry(GatekeeperConfig.TOKEN_RETENTION_DAYS, "30")
-                .containsEntry(GatekeeperConfig.AUDIT_RETENTION_DAYS, "400");
+                .containsEntry(GatekeeperConfig.AUDIT_RETENTION_DAYS, "400")
+                .containsEntry(GatekeeperConfig.SIGNING_ALGORITHM, "RS256");
+        // The rotation function makes the keys, so it must see the parameter too (Globals reach it).
+        assertThat(TEMPLATE.function("RotateSigningKeyFunction").orElseThrow().environment().variables())
+                .containsEntry(GatekeeperConfig.SIGNING_ALGORITHM, "RS256")
+                .containsEntry("SIGNING_KEYS_TO_KEEP", "3");
         assertThat(environment.referencedResource(GatekeeperConfig.TABLE_NAME)).hasValue("TokensTable");
         assertThat(environment.referencedResource(GatekeeperConfig.SIGNING_KEY_SECRET_ARN)).hasValue("SigningKeySecret");
         assertThat(environment.referencedResource(GatekeeperConfig.TOKEN_ISSUER)).isEmpty();
