@@ -223,7 +223,7 @@ final class FunctionHost implements AutoCloseable {
                     + dataDirectoryPath.map(directory -> " (data in " + directory + ")").orElse(" (in memory)");
             dynamoDb = database.client();
             prepareResources(function, environment, dynamoDb, location);
-            keys = embeddedKeys();
+            keys = embeddedKeys(config.signingAlgorithm());
         }
         serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName(),
                 endpoint.orElseGet(() -> embedded.endpoint())));
@@ -256,8 +256,8 @@ final class FunctionHost implements AutoCloseable {
         String secretId = environment.get(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
         if (endpoint.isPresent() && secretId != null && preparedResources.add(location + "|secret|" + secretId)) {
             try {
-                SigningKeySecrets.ensure(emulator(endpoint.get()).secretsManager(), secretId, clock,
-                        message -> log.accept(message + " in " + location));
+                SigningKeySecrets.ensure(emulator(endpoint.get()).secretsManager(), secretId,
+                        signingAlgorithm(function, environment), clock, message -> log.accept(message + " in " + location));
             } catch (SdkException e) {
                 preparedResources.remove(location + "|secret|" + secretId);
                 throw new IllegalStateException("Cannot prepare the signing key secret " + secretId + " in " + location
@@ -292,22 +292,51 @@ final class FunctionHost implements AutoCloseable {
         return embedded;
     }
 
-    /** The signing keys of the embedded mode: a file in the data directory, or one key set kept in memory. */
-    private SigningKeySource embeddedKeys() {
+    /** The {@code SIGNING_ALGORITHM} of the function's environment (the template's parameter, or --env-vars). */
+    private static SigningAlgorithm signingAlgorithm(FunctionDefinition function, Map<String, String> environment) {
+        try {
+            return SigningAlgorithm.configured(GatekeeperConfig.SIGNING_ALGORITHM,
+                    environment.get(GatekeeperConfig.SIGNING_ALGORITHM));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(function.logicalId() + " cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The signing keys of the embedded mode: a file in the data directory, or one key set kept in memory. A new key
+     * is of {@code algorithm} (the first function started decides: the template gives all the same one). A key file
+     * kept from an earlier run stays as it is, as a deployed secret does until it is rotated; the runner says so when
+     * its key is of another algorithm.
+     */
+    private SigningKeySource embeddedKeys(SigningAlgorithm algorithm) {
         if (embeddedKeys == null) {
             Optional<DataDirectory> directory = dataDirectory();
             if (directory.isPresent()) {
                 FileSigningKeySource file = new FileSigningKeySource(directory.get().resolve("signing-keys.json"));
-                if (file.createIfMissing(clock)) {
-                    log.accept("Generated a signing key in " + file.file());
+                if (file.createIfMissing(algorithm, clock)) {
+                    log.accept("Generated an " + algorithm + " signing key in " + file.file());
+                } else {
+                    storedAlgorithm(file).filter(stored -> stored != algorithm).ifPresent(stored -> log.accept(
+                            "Note: the signing key in " + file.file() + " is " + stored + ", not the " + algorithm
+                                    + " of SIGNING_ALGORITHM; it keeps signing until that file is removed (a new "
+                                    + algorithm + " key is then generated) or another --data-dir is used"));
                 }
                 embeddedKeys = file;
             } else {
-                SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of());
+                SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(algorithm, clock.instant()), List.of());
                 embeddedKeys = () -> keys;
             }
         }
         return embeddedKeys;
+    }
+
+    /** The algorithm of the stored current key; empty if the file cannot be read (the service reports that). */
+    private static Optional<SigningAlgorithm> storedAlgorithm(FileSigningKeySource file) {
+        try {
+            return Optional.of(file.load().current().algorithm());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Class<?> handlerClass(FunctionDefinition function) {

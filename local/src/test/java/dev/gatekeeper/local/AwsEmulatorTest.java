@@ -28,7 +28,7 @@ class AwsEmulatorTest {
         }
         String kid = new SecretsManagerSigningKeySource(moto.secretsManager(), "SigningKeySecret").load().current().kid();
         assertThat(console.err()).contains("Created table TokensTable in " + moto.endpoint())
-                .contains("Created secret SigningKeySecret with a new signing key in " + moto.endpoint());
+                .contains("Created secret SigningKeySecret with a new RS256 signing key in " + moto.endpoint());
         assertThat(kid).isNotBlank();
         assertThat(data).as("nothing is kept locally when the emulator holds everything").isEmptyDirectory();
     }

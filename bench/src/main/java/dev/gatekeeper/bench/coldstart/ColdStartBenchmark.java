@@ -1,5 +1,6 @@
 package dev.gatekeeper.bench.coldstart;
 
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.bench.common.BenchSupport;
 import dev.gatekeeper.bench.floor.ConstantResponseHandler;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
@@ -250,7 +251,7 @@ public final class ColdStartBenchmark {
                             repo.resolve("events/seed.json"), System.out::println);
                     environment.put(name, resource);
                 } else if (template.secret(resource).isPresent()) {
-                    SigningKeySecrets.ensure(secrets, resource, Clock.systemUTC(), System.out::println);
+                    SigningKeySecrets.ensure(secrets, resource, SigningAlgorithm.RS256, Clock.systemUTC(), System.out::println);
                     environment.put(name, secrets.describeSecret(request -> request.secretId(resource)).arn());
                 }
             }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.bench.coldstart.DynamoDbLocalProcess;
@@ -112,7 +113,7 @@ public final class RevokeAllScalingBenchmark {
                 return thread;
             });
             FileSigningKeySource keys = new FileSigningKeySource(work.resolve("signing-keys.json"));
-            keys.createIfMissing(Clock.systemUTC());
+            keys.createIfMissing(SigningAlgorithm.RS256, Clock.systemUTC());
             Map<String, String> env = new LinkedHashMap<>(function.environment().variables());
             env.put(GatekeeperConfig.TABLE_NAME, TABLE);
             env.put(GatekeeperConfig.SIGNING_KEY_SECRET_ARN, "file");

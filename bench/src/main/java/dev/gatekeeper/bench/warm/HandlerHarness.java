@@ -13,6 +13,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.bench.common.BenchSupport;
 import dev.gatekeeper.bench.coldstart.DynamoDbLocalProcess;
 import dev.gatekeeper.config.AwsClients;
@@ -153,7 +154,7 @@ public final class HandlerHarness {
         Path keyFile = work.resolve("signing-keys-" + pass + ".json");
         Files.deleteIfExists(keyFile);
         FileSigningKeySource keys = new FileSigningKeySource(keyFile);
-        keys.createIfMissing(Clock.systemUTC());
+        keys.createIfMissing(SigningAlgorithm.RS256, Clock.systemUTC());
 
         Map<String, Function> functions = new LinkedHashMap<>();
         DynamoDbClient client = null;

@@ -26,12 +26,15 @@ public final class FileSigningKeySource implements SigningKeySource {
         this.file = Objects.requireNonNull(file, "file");
     }
 
-    /** Writes a key set with one new key if the file does not exist yet; true if it did not. */
-    public boolean createIfMissing(Clock clock) {
+    /**
+     * Writes a key set with one new key of {@code algorithm} if the file does not exist yet; true if it did not. An
+     * existing file is kept whatever its keys' algorithm, as a deployed secret keeps its keys until a rotation.
+     */
+    public boolean createIfMissing(SigningAlgorithm algorithm, Clock clock) {
         if (Files.exists(file)) {
             return false;
         }
-        SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of());
+        SigningKeySet keys = new SigningKeySet(SigningKeySetJson.generateKey(algorithm, clock.instant()), List.of());
         PrivateFiles.write(file, SigningKeySetJson.format(keys));
         return true;
     }

@@ -13,21 +13,23 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 
 /**
  * Gives the signing key secret in an emulator a usable key set, as the first rotation does right after a deploy:
- * created if missing, and a value that is no key set (such as CloudFormation's generated placeholder) replaced.
+ * created if missing, and a value that is no key set (such as CloudFormation's generated placeholder) replaced, with
+ * one new key of the configured algorithm. A usable key set is left as it is, whatever its algorithm.
  */
 public final class SigningKeySecrets {
     private SigningKeySecrets() {
     }
 
-    public static void ensure(SecretsManagerClient client, String secretId, Clock clock, Consumer<String> log) {
+    public static void ensure(SecretsManagerClient client, String secretId, SigningAlgorithm algorithm, Clock clock,
+                              Consumer<String> log) {
         String current;
         try {
             current = client.getSecretValue(request -> request.secretId(secretId).versionStage("AWSCURRENT")).secretString();
         } catch (ResourceNotFoundException e) {
             current = null;
             try {
-                client.createSecret(request -> request.name(secretId).secretString(newKeySet(clock)));
-                log.accept("Created secret " + secretId + " with a new signing key");
+                client.createSecret(request -> request.name(secretId).secretString(newKeySet(algorithm, clock)));
+                log.accept("Created secret " + secretId + " with a new " + algorithm + " signing key");
                 return;
             } catch (ResourceExistsException exists) {
                 // The secret exists but has no current value yet: give it one below.
@@ -36,8 +38,8 @@ public final class SigningKeySecrets {
         if (current != null && usable(current)) {
             return;
         }
-        client.putSecretValue(request -> request.secretId(secretId).secretString(newKeySet(clock)));
-        log.accept("Gave secret " + secretId + " a new signing key (it held no usable key set)");
+        client.putSecretValue(request -> request.secretId(secretId).secretString(newKeySet(algorithm, clock)));
+        log.accept("Gave secret " + secretId + " a new " + algorithm + " signing key (it held no usable key set)");
     }
 
     private static boolean usable(String value) {
@@ -49,7 +51,7 @@ public final class SigningKeySecrets {
         }
     }
 
-    private static String newKeySet(Clock clock) {
-        return SigningKeySetJson.format(new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.DEFAULT, clock.instant()), List.of()));
+    private static String newKeySet(SigningAlgorithm algorithm, Clock clock) {
+        return SigningKeySetJson.format(new SigningKeySet(SigningKeySetJson.generateKey(algorithm, clock.instant()), List.of()));
     }
 }

@@ -16,6 +16,7 @@ import dev.gatekeeper.local.seed.SeedFileException;
 import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.template.SamTemplate;
 import dev.gatekeeper.local.template.TableDefinition;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,12 +118,13 @@ class EmbeddedStorageTest {
     void theSigningKeyFileIsWrittenOnceAndReadBack(@TempDir Path directory) throws Exception {
         FileSigningKeySource keys = new FileSigningKeySource(directory.resolve("signing-keys.json"));
 
-        assertThat(keys.createIfMissing(Clock.systemUTC())).isTrue();
+        assertThat(keys.createIfMissing(SigningAlgorithm.RS256, Clock.systemUTC())).isTrue();
         String first = Files.readString(keys.file());
-        assertThat(keys.createIfMissing(Clock.systemUTC())).isFalse();
+        assertThat(keys.createIfMissing(SigningAlgorithm.ES256, Clock.systemUTC())).as("an existing file is kept").isFalse();
 
         assertThat(Files.readString(keys.file())).isEqualTo(first);
         assertThat(keys.load().current().privateJwk().isPrivate()).isTrue();
+        assertThat(keys.load().current().algorithm()).isEqualTo(SigningAlgorithm.RS256);
         assertThat(keys.load().all()).hasSize(1);
     }
 
