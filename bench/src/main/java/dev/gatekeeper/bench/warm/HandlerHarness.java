@@ -149,12 +149,26 @@ public final class HandlerHarness {
         }
     }
 
+    /**
+     * The algorithm of the pass's signing key: {@code WARM_SIGNING_ALGORITHM}, {@code RS256} (the default, as in the
+     * template) or {@code ES256}, so the handlers can be measured as a stack with {@code SigningAlgorithm=ES256}
+     * runs them. An environment variable, so the pass JVMs inherit it from the driver.
+     */
+    static SigningAlgorithm signingAlgorithm() {
+        return SigningAlgorithm.configured("WARM_SIGNING_ALGORITHM", System.getenv("WARM_SIGNING_ALGORITHM"));
+    }
+
+    /** The bare signature series: "RS256 sign (JwtAccessTokenSigner)" or its ES256 counterpart. */
+    static String signSeries() {
+        return signingAlgorithm() + " sign (JwtAccessTokenSigner)";
+    }
+
     private PassResult run(String pass, DynamoDbLocalProcess dynamo, Path work) throws Exception {
         log("pass " + pass + ": JVM " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         Path keyFile = work.resolve("signing-keys-" + pass + ".json");
         Files.deleteIfExists(keyFile);
         FileSigningKeySource keys = new FileSigningKeySource(keyFile);
-        keys.createIfMissing(SigningAlgorithm.RS256, Clock.systemUTC());
+        keys.createIfMissing(signingAlgorithm(), Clock.systemUTC());
 
         Map<String, Function> functions = new LinkedHashMap<>();
         DynamoDbClient client = null;
@@ -385,7 +399,7 @@ public final class HandlerHarness {
         JwtAccessTokenSigner signer = new JwtAccessTokenSigner(requestToken.gatekeeper().signingKeys(),
                 requestToken.config().tokenSettings(), requestToken.gatekeeper().signatureRandom());
         TokenRecord record = SampleTokens.merchantToken(signer.currentKeyId(), 0, Duration.ofHours(1));
-        series("RS256 sign (JwtAccessTokenSigner)", "bare", "JWT", true, null, () -> () -> signer.sign(record),
+        series(signSeries(), "bare", "JWT", true, null, () -> () -> signer.sign(record),
                 result -> ((String) result).split("\\.").length == 3 ? null : "not a JWT");
     }
 

@@ -17,7 +17,6 @@ final class WarmReport {
             "GetItem", "GetItem (organisation profile)",
             "BatchGetItem", "BatchGetItem (token, pointer, generation; consistent)",
             "TransactWriteItems", "TransactWriteItems (token insert shape, 4 actions)");
-    private static final String SIGN_SERIES = "RS256 sign (JwtAccessTokenSigner)";
     private static final String ISSUE_SERIES = "Request token (POST /tokens)";
     private static final String AUTHORIZER_SERIES = "TokenAuthorizer (bearer token, Allow)";
     /** Below this many calls p99.9 is among the few slowest calls, and is marked as such. */
@@ -133,7 +132,8 @@ final class WarmReport {
         out.append("Milliseconds. Every series was warmed up (all of them in turn) before any was timed; each row is "
                 + "sequential calls, every response checked. SDK calls: per timed call, by operation, with "
                 + "the mean ms inside each (and SDK retries, if any); in SDK: their mean sum per call. Floor: the bare p50s of "
-                + "those calls (rows below, same JVM) plus one RS256 signature where the call signs; — where a call "
+                + "those calls (rows below, same JVM) plus one " + HandlerHarness.signingAlgorithm()
+                + " signature where the call signs; — where a call "
                 + "makes an operation not measured bare.");
         out.append(" p99.9 marked * comes from fewer than ").append(P999_MIN_CALLS)
                 .append(" calls, i.e. from the slowest few.\n\n");
@@ -167,7 +167,7 @@ final class WarmReport {
     private static Optional<Double> floor(PassResult pass, PassResult.Series series) {
         double floor = 0;
         if (series.signs()) {
-            Optional<PassResult.Series> sign = find(pass, SIGN_SERIES);
+            Optional<PassResult.Series> sign = find(pass, HandlerHarness.signSeries());
             if (sign.isEmpty()) {
                 return Optional.empty();
             }
