@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * after a restore uses randomness drawn, buffered or seeded before the snapshot. Same mechanism as {@link TokenIds}.
  */
 public final class SnapshotSafeRandom extends SecureRandom {
-    private final transient Replaceable generator;
+    private final Replaceable generator;
 
     /** Backed by the JDK's DRBG, as token ids are. */
     public SnapshotSafeRandom() {

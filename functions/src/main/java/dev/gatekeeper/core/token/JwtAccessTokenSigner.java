@@ -80,8 +80,8 @@ public final class JwtAccessTokenSigner {
         return jwt.serialize();
     }
 
-    /** The signer of a key, built once per kid; package-private so tests can see which randomness it draws on. */
-    JWSSigner signerFor(SigningKey key) {
+    /** The signer of a key, built once per kid. */
+    private JWSSigner signerFor(SigningKey key) {
         return signers.computeIfAbsent(key.kid(), kid -> newSigner(key));
     }
 
