@@ -287,21 +287,12 @@ class DynamoDbTokenStoreTest {
             tokens.add(token().expiresAt(REVOKE_ALL.plusMillis(i * 2_000L + 500)).build());
         }
         tokens.forEach(store::insert);
-        for (int shard = 0; shard < DynamoDbTokenStore.COUNTER_SHARDS; shard++) {
-            String counter = DynamoDbTokenStore.activeCounterSortKey(0, REVOKE_ALL.toEpochMilli() / 60_000, shard);
-            client.updateItem(request -> request.tableName(table)
-                    .key(Map.of("pk", AttributeValue.fromS(MERCHANT.value()), "sk", AttributeValue.fromS(counter)))
-                    .updateExpression("REMOVE slots"));
-        }
+        updateCountersOfTheRevokeAllMinute(update -> update.updateExpression("REMOVE slots"));
         long expected = tokens.stream().filter(token -> token.expiresAt().isAfter(revokeAll)).count();
 
         assertThat(store.revokeAll(MERCHANT, revokeAll)).isEqualTo(expected);
     }
 
-    /**
-     * However many tokens expire in the revoke-all's own minute, the index is read only for the shorter side of its
-     * 10-second slot: here the 3 tokens of that slot that expired before it, not the 30 of the minute before them.
-     */
     /** A slot that carried into the next (a million tokens in 10 s of one shard) is noticed: still exact. */
     @Test
     void slotCountsThatDoNotAddUpToTheCountAreNotTrusted() {
@@ -311,19 +302,28 @@ class DynamoDbTokenStoreTest {
             tokens.add(token().expiresAt(REVOKE_ALL.plusMillis(i * 3_000L + 700)).build());
         }
         tokens.forEach(store::insert);
-        for (int shard = 0; shard < DynamoDbTokenStore.COUNTER_SHARDS; shard++) {
-            String counter = DynamoDbTokenStore.activeCounterSortKey(0, REVOKE_ALL.toEpochMilli() / 60_000, shard);
-            // As a carry would leave it: slot 0 emptied into slot 1 (the digits then add up to less than the count).
-            client.updateItem(request -> request.tableName(table)
-                    .key(Map.of("pk", AttributeValue.fromS(MERCHANT.value()), "sk", AttributeValue.fromS(counter)))
-                    .updateExpression("SET slots = :carried")
-                    .expressionAttributeValues(Map.of(":carried", AttributeValue.fromN("1000000"))));
-        }
+        // As a carry would leave it: slot 0 emptied into slot 1 (the digits then add up to less than the count).
+        updateCountersOfTheRevokeAllMinute(update -> update.updateExpression("SET slots = :carried")
+                .expressionAttributeValues(Map.of(":carried", AttributeValue.fromN("1000000"))));
         long expected = tokens.stream().filter(token -> token.expiresAt().isAfter(revokeAll)).count();
 
         assertThat(store.revokeAll(MERCHANT, revokeAll)).isEqualTo(expected);
     }
 
+    /** Rewrites the counters of REVOKE_ALL's minute behind the store's back, as an older version or a carry would. */
+    private void updateCountersOfTheRevokeAllMinute(
+            java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.Builder> change) {
+        for (int shard = 0; shard < DynamoDbTokenStore.COUNTER_SHARDS; shard++) {
+            String counter = DynamoDbTokenStore.activeCounterSortKey(0, REVOKE_ALL.toEpochMilli() / 60_000, shard);
+            client.updateItem(request -> change.accept(request.tableName(table)
+                    .key(Map.of("pk", AttributeValue.fromS(MERCHANT.value()), "sk", AttributeValue.fromS(counter)))));
+        }
+    }
+
+    /**
+     * However many tokens expire in the revoke-all's own minute, the index is read only for the shorter side of its
+     * 10-second slot: here the 3 tokens of that slot that expired before it, not the 30 of the minute before them.
+     */
     @Test
     void revokeAllReadsOnlyHalfASlotOfTokensFromTheIndex() {
         CountingDynamoDbClient counting = new CountingDynamoDbClient();
