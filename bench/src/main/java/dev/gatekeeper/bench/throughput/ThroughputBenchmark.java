@@ -185,32 +185,13 @@ public final class ThroughputBenchmark {
         Set<String> before = StoredTokens.ids(runner.dynamoDbEndpoint(), runner.tableName(), ORGANISATION);
         AtomicLong created = new AtomicLong();
         Set<String> issued = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        LoadPoint.Workload workload = new LoadPoint.Workload() {
-            @Override
-            public byte[] next(int worker) {
-                return issueRequest;
+        LoadPoint.Workload workload = issuing(worker -> issueRequest, id -> {
+            created.incrementAndGet();
+            if (id != null) {
+                issued.add(id);
+                pool.add(id);
             }
-
-            @Override
-            public boolean keepBody() {
-                return true;
-            }
-
-            @Override
-            public int expectedStatus() {
-                return 201;
-            }
-
-            @Override
-            public void succeeded(byte[] body) {
-                created.incrementAndGet();
-                String id = tokenId(body);
-                if (id != null) {
-                    issued.add(id);
-                    pool.add(id);
-                }
-            }
-        };
+        });
         List<String> notes = new ArrayList<>();
         List<LoadPoint.Result> points = new ArrayList<>();
         preWarm("issue", runner, workload, notes);
@@ -301,15 +282,16 @@ public final class ThroughputBenchmark {
                 points, notes);
     }
 
-    /** Issues {@code count} more tokens into the pool, as fast as the runner goes, outside any measured window. */
-    private long topUp(RunnerProcess runner, byte[] issueRequest, ConcurrentLinkedQueue<String> pool, long count)
-            throws InterruptedException {
-        AtomicLong reserved = new AtomicLong();
-        AtomicLong added = new AtomicLong();
-        LoadPoint.Workload workload = new LoadPoint.Workload() {
+    /**
+     * Token issuance: the requests {@code next} gives (null: none left), each 201 handing the issued token's id (null
+     * if the body has none) to {@code issued}.
+     */
+    private static LoadPoint.Workload issuing(java.util.function.IntFunction<byte[]> next,
+                                              java.util.function.Consumer<String> issued) {
+        return new LoadPoint.Workload() {
             @Override
             public byte[] next(int worker) {
-                return reserved.incrementAndGet() <= count ? issueRequest : null;
+                return next.apply(worker);
             }
 
             @Override
@@ -324,13 +306,23 @@ public final class ThroughputBenchmark {
 
             @Override
             public void succeeded(byte[] body) {
-                String id = tokenId(body);
-                if (id != null) {
-                    pool.add(id);
-                    added.incrementAndGet();
-                }
+                issued.accept(tokenId(body));
             }
         };
+    }
+
+    /** Issues {@code count} more tokens into the pool, as fast as the runner goes, outside any measured window. */
+    private long topUp(RunnerProcess runner, byte[] issueRequest, ConcurrentLinkedQueue<String> pool, long count)
+            throws InterruptedException {
+        AtomicLong reserved = new AtomicLong();
+        AtomicLong added = new AtomicLong();
+        LoadPoint.Workload workload = issuing(worker -> reserved.incrementAndGet() <= count ? issueRequest : null,
+                id -> {
+                    if (id != null) {
+                        pool.add(id);
+                        added.incrementAndGet();
+                    }
+                });
         int concurrency = Math.min(16, config.concurrencies().stream().mapToInt(Integer::intValue).max().orElse(16));
         System.out.printf(Locale.ROOT, "issuing %,d more tokens for the revoke scenario%n", count);
         LoadPoint.Result result = LoadPoint.run(runner.port(), concurrency, Duration.ZERO, Duration.ofMinutes(10),

@@ -36,7 +36,7 @@ public sealed interface AccessDecision {
 
         /** As {@link Caller#credentialId()}: which credential, by its public id, for logs. */
         public String credentialId() {
-            return tokenId.map(id -> "token:" + id.value()).orElseGet(() -> "apiKey:" + apiKeyId.orElse("unknown"));
+            return Caller.credentialId(tokenId, apiKeyId);
         }
 
         public boolean usedApiKey() {

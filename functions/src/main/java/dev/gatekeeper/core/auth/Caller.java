@@ -2,6 +2,7 @@ package dev.gatekeeper.core.auth;
 
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.AccessTokenClaims;
+import dev.gatekeeper.core.token.TokenId;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,11 @@ public record Caller(Organisation organisation, Optional<AccessTokenClaims> bear
      * (the key id is what the admin CLI lists and revokes by), never the secret itself.
      */
     public String credentialId() {
-        return bearerToken.map(claims -> "token:" + claims.tokenId().value())
-                .orElseGet(() -> "apiKey:" + apiKeyId.orElse("unknown"));
+        return credentialId(bearerToken.map(AccessTokenClaims::tokenId), apiKeyId);
+    }
+
+    /** {@code token:<id>} if a token was used, else {@code apiKey:<key id>}: the one spelling logs use. */
+    static String credentialId(Optional<TokenId> tokenId, Optional<String> apiKeyId) {
+        return tokenId.map(id -> "token:" + id.value()).orElseGet(() -> "apiKey:" + apiKeyId.orElse("unknown"));
     }
 }
