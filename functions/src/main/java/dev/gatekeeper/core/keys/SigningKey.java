@@ -1,12 +1,20 @@
 package dev.gatekeeper.core.keys;
 
 import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -96,6 +104,29 @@ public final class SigningKey {
                 .keyUse(KeyUse.SIGNATURE)
                 .algorithm(algorithm.jwsAlgorithm())
                 .build();
+    }
+
+    /**
+     * A new signer for this key under its algorithm. ECDSA draws a secret nonce per signature from {@code random},
+     * so it must be a source no two restored snapshots share (RS256 draws nothing).
+     */
+    public JWSSigner newSigner(SecureRandom random) throws JOSEException {
+        return switch (algorithm) {
+            case RS256 -> new RSASSASigner((RSAKey) privateJwk);
+            case ES256 -> {
+                ECDSASigner signer = new ECDSASigner((ECKey) privateJwk);
+                signer.getJCAContext().setSecureRandom(Objects.requireNonNull(random, "random"));
+                yield signer;
+            }
+        };
+    }
+
+    /** A new verifier of this key's signatures, from its public part. */
+    public JWSVerifier newVerifier() throws JOSEException {
+        return switch (algorithm) {
+            case RS256 -> new RSASSAVerifier(((RSAKey) privateJwk).toRSAPublicKey());
+            case ES256 -> new ECDSAVerifier(((ECKey) privateJwk).toECPublicKey());
+        };
     }
 
     /** Same kid, algorithm and key material. */

@@ -4,10 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.error.GatekeeperException;
@@ -87,14 +83,7 @@ public final class JwtAccessTokenSigner {
 
     private JWSSigner newSigner(SigningKey key) {
         try {
-            return switch (key.algorithm()) {
-                case RS256 -> new RSASSASigner((RSAKey) key.privateJwk());
-                case ES256 -> {
-                    ECDSASigner signer = new ECDSASigner((ECKey) key.privateJwk());
-                    signer.getJCAContext().setSecureRandom(signatureRandom);
-                    yield signer;
-                }
-            };
+            return key.newSigner(signatureRandom);
         } catch (JOSEException e) {
             throw GatekeeperException.unavailable("Signing key is unusable", e);
         }

@@ -3,10 +3,6 @@ package dev.gatekeeper.core.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.error.AuthFailure;
@@ -110,10 +106,7 @@ public final class JwtAccessTokenVerifier {
     private JWSVerifier verifierFor(SigningKey key) {
         return verifiers.computeIfAbsent(key.kid(), kid -> {
             try {
-                return switch (key.algorithm()) {
-                    case RS256 -> new RSASSAVerifier(((RSAKey) key.privateJwk()).toRSAPublicKey());
-                    case ES256 -> new ECDSAVerifier(((ECKey) key.privateJwk()).toECPublicKey());
-                };
+                return key.newVerifier();
             } catch (JOSEException e) {
                 throw new IllegalArgumentException("unusable verification key", e);
             }
