@@ -416,7 +416,7 @@ public final class DynamoDbTokenStore implements TokenStore {
     private TransactWriteItem activeCounterChange(TokenRecord token, int delta) {
         long expiresAt = token.expiresAt().toEpochMilli();
         long minute = Math.floorDiv(expiresAt, COUNTER_BUCKET_MILLIS);
-        int slot = (int) ((expiresAt - minute * COUNTER_BUCKET_MILLIS) / COUNTER_SLOT_MILLIS);
+        int slot = slotOf(expiresAt);
         BigInteger slotDelta = SLOT_BASE.pow(slot).multiply(BigInteger.valueOf(delta));
         String sortKey = activeCounterSortKey(token.generation(), minute,
                 Math.floorMod(token.id().value().hashCode(), COUNTER_SHARDS));
@@ -480,7 +480,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         long atMillis = at.toEpochMilli();
         long minute = Math.floorDiv(atMillis, COUNTER_BUCKET_MILLIS);
         long minuteStart = minute * COUNTER_BUCKET_MILLIS;
-        int slot = (int) ((atMillis - minuteStart) / COUNTER_SLOT_MILLIS);
+        int slot = slotOf(atMillis);
         QueryRequest counters = QueryRequest.builder()
                 .tableName(tableName)
                 .consistentRead(true)
@@ -690,6 +690,11 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** Fixed widths, so string order is (generation, expiry minute, shard) order. */
     static String activeCounterSortKey(long generation, long expiryMinute, int shard) {
         return activeCounterMinute(generation, expiryMinute) + String.format("%02d", shard);
+    }
+
+    /** Which slot of its minute an instant (epoch milliseconds) falls in. */
+    private static int slotOf(long epochMillis) {
+        return (int) (Math.floorMod(epochMillis, COUNTER_BUCKET_MILLIS) / COUNTER_SLOT_MILLIS);
     }
 
     /** The per-slot counts packed in a counter item's {@link TokenTable#SLOT_COUNTS}; all 0 if it has none. */
