@@ -25,6 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,6 +47,16 @@ public final class Gatekeeper {
     private static final Duration ORGANISATION_CACHE = Duration.ofSeconds(30);
     /** Profiles held per container; far more than the organisations active in 30 s of one container. */
     private static final int ORGANISATION_CACHE_ENTRIES = 1_000;
+
+    /**
+     * Where token signatures are computed while the record is stored. Threads start on first use and end after a
+     * minute idle; a Lambda container needs one, the local runner one per request in flight.
+     */
+    private static final Executor SIGNING_THREADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "gatekeeper-signing");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private static volatile Gatekeeper shared;
 
@@ -76,7 +88,7 @@ public final class Gatekeeper {
         this.hierarchy = new OrganisationHierarchy(organisations);
         this.verifier = new JwtAccessTokenVerifier(signingKeys, config.tokenSettings(), clock);
         JwtAccessTokenSigner signer = new JwtAccessTokenSigner(signingKeys, config.tokenSettings(), signatureRandom);
-        this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds);
+        this.issuer = new TokenIssuer(tokenStore, signer, config.tokenSettings(), clock, tokenIds, SIGNING_THREADS);
         this.revocation = new TokenRevocation(tokenStore, verifier, clock);
         this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
         EmfMetrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), clock);

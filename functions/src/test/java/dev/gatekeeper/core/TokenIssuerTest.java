@@ -35,6 +35,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +48,13 @@ class TokenIssuerTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final SigningKeys keys = new SigningKeys(() -> TestKeys.only(TestKeys.FIRST), clock, Duration.ofMinutes(5), Duration.ZERO);
     private final RecordingStore store = new RecordingStore();
-    private final TokenIssuer issuer = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS, new java.security.SecureRandom()), SETTINGS, clock, () -> TOKEN_ID);
+    /** Signatures on threads of their own, as in the service. */
+    private static final Executor SIGNING = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "test-signing");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final TokenIssuer issuer = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS, new java.security.SecureRandom()), SETTINGS, clock, () -> TOKEN_ID, SIGNING);
 
     private final Organisation partner = partner("partner001").withIpAllowList("10.0.0.0/8").withMtls().build();
     private final Organisation merchant = merchant("merchant01").below("partner001").build();
@@ -180,6 +188,58 @@ class TokenIssuerTest {
         assertThat(store.inserted).isEmpty();
     }
 
+    @Test
+    void theSignatureIsComputedWhileTheRecordIsStored() {
+        // The signing executor holds the signature back; the store finds it still pending while it stores the
+        // record, and only then lets it run. A signature computed before the insert (sequential issuance) fails.
+        List<Runnable> pendingSignatures = new ArrayList<>();
+        List<Integer> pendingDuringInsert = new ArrayList<>();
+        store.onInsert = () -> {
+            pendingDuringInsert.add(pendingSignatures.size());
+            pendingSignatures.forEach(Runnable::run);
+        };
+        TokenIssuer heldBack = new TokenIssuer(store, new JwtAccessTokenSigner(keys, SETTINGS, new java.security.SecureRandom()),
+                SETTINGS, clock, () -> TOKEN_ID, pendingSignatures::add);
+
+        IssuedToken token = heldBack.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60));
+
+        assertThat(pendingDuringInsert).containsExactly(1);
+        assertThat(store.inserted).containsExactly(token.record());
+        assertThat(new JwtAccessTokenVerifier(keys, SETTINGS, clock).verify(token.accessToken()).tokenId())
+                .isEqualTo(token.record().id());
+    }
+
+    @Test
+    void aSignatureThatFailsAfterTheRecordIsStoredRevokesTheRecordAndHandsOutNothing() {
+        // ES256 draws a random nonce per signature; a random source that fails makes the signature fail on the
+        // signing thread, after the record was stored.
+        SigningKeys ecKeys = new SigningKeys(() -> TestKeys.only(TestKeys.EC_FIRST), clock, Duration.ofMinutes(5), Duration.ZERO);
+        java.security.SecureRandom broken = new java.security.SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                throw new IllegalStateException("entropy source failed");
+            }
+        };
+        TokenIssuer failing = new TokenIssuer(store, new JwtAccessTokenSigner(ecKeys, SETTINGS, broken), SETTINGS, clock,
+                () -> TOKEN_ID, SIGNING);
+
+        assertThatThrownBy(() -> failing.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(store.inserted).hasSize(1);
+        assertThat(store.revoked).containsExactly(store.inserted.get(0).id());
+    }
+
+    @Test
+    void aRecordThatCannotBeStoredHandsOutNoTokenAndRevokesNothing() {
+        store.onInsert = () -> {
+            throw GatekeeperException.unavailable("Token store unavailable", null);
+        };
+        assertThatThrownBy(() -> issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(store.inserted).isEmpty();
+        assertThat(store.revoked).isEmpty();
+    }
+
     private static void assertValidationFailure(Runnable action, String field) {
         assertThatThrownBy(action::run).isInstanceOfSatisfying(GatekeeperException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
@@ -190,8 +250,11 @@ class TokenIssuerTest {
     /** A fake of our own port (not of an AWS API) that can lose the generation race on demand. */
     private static final class RecordingStore implements TokenStore {
         final List<TokenRecord> inserted = new ArrayList<>();
+        final List<TokenId> revoked = new ArrayList<>();
         final AtomicInteger staleInsertsToFail = new AtomicInteger();
         long generation;
+        /** Runs inside every insert that is not a lost race, before the record counts as stored. */
+        Runnable onInsert = () -> { };
 
         @Override
         public long currentGeneration(OrganisationId organisation) {
@@ -204,6 +267,7 @@ class TokenIssuerTest {
                 generation++; // a revoke-all ended the generation the issuer read
                 throw new StaleGenerationException("generation moved");
             }
+            onInsert.run();
             inserted.add(token);
         }
 
@@ -214,7 +278,8 @@ class TokenIssuerTest {
 
         @Override
         public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit) {
-            return Optional.empty();
+            revoked.add(id);
+            return inserted.stream().filter(token -> token.id().equals(id)).findFirst().map(token -> token.revokedAt(at));
         }
 
         @Override

@@ -45,6 +45,15 @@ public final class JwtAccessTokenSigner {
     }
 
     public String sign(TokenRecord token) {
+        return prepare(token).sign();
+    }
+
+    /**
+     * Everything of the token's JWT but its signature: the key (which may have to be fetched, so this can fail with
+     * {@code SERVICE_UNAVAILABLE}), the header and the claims. What is left, {@link UnsignedToken#sign()}, is
+     * computation only, so a caller can run it on another thread while it stores the record.
+     */
+    public UnsignedToken prepare(TokenRecord token) {
         SigningKey key = keys.current().find(token.keyId())
                 .orElseThrow(() -> GatekeeperException.unavailable("Signing key changed during issuance", null));
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -67,13 +76,28 @@ public final class JwtAccessTokenSigner {
         }
         JWSHeader header = new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).keyID(key.kid())
                 .type(JOSEObjectType.JWT).build();
-        SignedJWT jwt = new SignedJWT(header, claims.build());
-        try {
-            jwt.sign(signerFor(key));
-        } catch (JOSEException e) {
-            throw GatekeeperException.unavailable("Token signing failed", e);
+        return new UnsignedToken(new SignedJWT(header, claims.build()), signerFor(key));
+    }
+
+    /** A token's JWT with its key chosen, waiting for its signature. */
+    public static final class UnsignedToken {
+        private final SignedJWT jwt;
+        private final JWSSigner signer;
+
+        private UnsignedToken(SignedJWT jwt, JWSSigner signer) {
+            this.jwt = jwt;
+            this.signer = signer;
         }
-        return jwt.serialize();
+
+        /** Signs and serialises the JWT: CPU only, no I/O. Call once. */
+        public String sign() {
+            try {
+                jwt.sign(signer);
+            } catch (JOSEException e) {
+                throw GatekeeperException.unavailable("Token signing failed", e);
+            }
+            return jwt.serialize();
+        }
     }
 
     /** The signer of a key, built once per kid. */
