@@ -92,6 +92,10 @@ public final class ApiEndpoint {
                 requireContentType(request, bodyKind);
                 return succeeded(operationId, operation.perform(request, caller, telemetry.metrics()), telemetry);
             } catch (RuntimeException e) {
+                if (e instanceof GatekeeperException refusal && refusal.authFailure().isPresent()) {
+                    // Refused by authentication, or by the operation: a credential revoked while it ran.
+                    recordRefusal(request, refusal);
+                }
                 return failure(operationId, e, telemetry);
             }
         }
@@ -111,15 +115,8 @@ public final class ApiEndpoint {
     }
 
     private Caller authenticate(ApiRequest request, Permission permission) {
-        try {
-            return authenticator.authenticate(
-                    AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
-        } catch (GatekeeperException e) {
-            if (e.authFailure().isPresent()) {
-                recordRefusal(request, e);
-            }
-            throw e;
-        }
+        return authenticator.authenticate(
+                AuthorizationHeader.parse(request.header("Authorization")), request.sourceIp(), permission);
     }
 
     /**
