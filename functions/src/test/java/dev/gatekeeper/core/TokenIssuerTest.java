@@ -7,16 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.auth.Caller;
+import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.ErrorDetail;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.keys.SigningKeys;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.AccessTokenClaims;
+import dev.gatekeeper.core.token.ApiKeyRevokedException;
 import dev.gatekeeper.core.token.ApplicationTokenRequest;
 import dev.gatekeeper.core.token.IssuedToken;
 import dev.gatekeeper.core.token.JwtAccessTokenSigner;
 import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenIssuer;
@@ -108,6 +111,47 @@ class TokenIssuerTest {
                 organisation.accessType(), List.of("admin"), false, false, false, NOW.minusSeconds(5), parentExpiresAt,
                 SETTINGS.issuer(), SETTINGS.audience());
         return new Caller(organisation, Optional.of(parent), "10.1.2.3");
+    }
+
+    @Test
+    void aTokenDescendsFromTheApiKeyItsCallersCredentialDescendsFrom() {
+        KeyLineage partnersKey = new KeyLineage(partner.id(), "0123456789ab");
+        Caller withKey = new Caller(partner, Optional.empty(), "10.1.2.3", Optional.of("0123456789ab"),
+                Optional.of(partnersKey));
+        Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
+                Optional.empty(), Optional.of(partnersKey));
+
+        assertThat(issuer.issue(withKey, merchant, new TokenRequest(List.of("admin"), 60)).record().lineage())
+                .isEqualTo(partnersKey);
+        assertThat(issuer.issue(withToken, merchant, new TokenRequest(List.of("admin"), 60)).record().lineage())
+                .isEqualTo(partnersKey);
+        assertThat(issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60))
+                .record().lineage()).isNull();
+    }
+
+    @Test
+    void aKeyRevokedBeforeTheTokenIsStoredIsRefusedAsTheRevokedCredentialWouldBe() {
+        store.keyRevoked = true;
+        KeyLineage merchantsKey = new KeyLineage(merchant.id(), "0123456789ab");
+        Caller withKey = new Caller(merchant, Optional.empty(), "10.1.2.3", Optional.of("0123456789ab"),
+                Optional.of(merchantsKey));
+        Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
+                Optional.empty(), Optional.of(merchantsKey));
+
+        assertThatThrownBy(() -> issuer.issue(withKey, merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                    assertThat(e.description()).isEqualTo("Invalid credentials");
+                    assertThat(e.authFailure()).contains(AuthFailure.INVALID_API_KEY);
+                    assertThat(e.credentialOwner()).contains(merchant.id());
+                });
+        assertThatThrownBy(() -> issuer.issue(withToken, merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                    assertThat(e.authFailure()).contains(AuthFailure.REVOKED_TOKEN);
+                    assertThat(e.credentialOwner()).contains(merchant.id());
+                });
+        assertThat(store.inserted).isEmpty();
     }
 
     @Test
@@ -255,6 +299,7 @@ class TokenIssuerTest {
         long generation;
         /** Runs inside every insert that is not a lost race, before the record counts as stored. */
         Runnable onInsert = () -> { };
+        boolean keyRevoked;
 
         @Override
         public long currentGeneration(OrganisationId organisation) {
@@ -266,6 +311,9 @@ class TokenIssuerTest {
             if (staleInsertsToFail.getAndDecrement() > 0) {
                 generation++; // a revoke-all ended the generation the issuer read
                 throw new StaleGenerationException("generation moved");
+            }
+            if (keyRevoked) {
+                throw new ApiKeyRevokedException("key deactivated");
             }
             onInsert.run();
             inserted.add(token);
@@ -284,6 +332,11 @@ class TokenIssuerTest {
 
         @Override
         public long revokeAll(OrganisationId organisation, Instant at, AuditContext audit) {
+            return 0;
+        }
+
+        @Override
+        public long revokeByApiKey(OrganisationId organisation, String keyId, Instant at, AuditContext audit) {
             return 0;
         }
 

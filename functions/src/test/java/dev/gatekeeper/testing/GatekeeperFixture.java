@@ -57,6 +57,7 @@ public final class GatekeeperFixture {
     private final GatekeeperConfig config;
     private final MotoServer moto;
     private final Deque<UUID> nextTokenIds = new ArrayDeque<>();
+    private final Deque<Runnable> onNextTokenId = new ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GatekeeperFixture(SigningKeySet keys) {
@@ -121,7 +122,19 @@ public final class GatekeeperFixture {
         nextTokenIds.addAll(java.util.List.of(ids));
     }
 
+    /**
+     * {@code action} runs when the issuer next draws a token id: after the caller was authenticated and the
+     * request checked, just before the token is signed and stored. For races with what happens meanwhile.
+     */
+    public synchronized void whenNextTokenIdIsDrawn(Runnable action) {
+        onNextTokenId.add(action);
+    }
+
     private synchronized UUID nextTokenId() {
+        Runnable action = onNextTokenId.poll();
+        if (action != null) {
+            action.run();
+        }
         UUID next = nextTokenIds.poll();
         return next != null ? next : UUID.randomUUID();
     }
@@ -138,6 +151,11 @@ public final class GatekeeperFixture {
     public Response requestToken(String apiKey, String body) {
         return created(invoke(RequestTokenHandler::new,
                 ApiEvents.post("/tokens").apiKey(apiKey).json(body).build()));
+    }
+
+    /** POST /tokens with a bearer token: another token of the organisation it acts for (fails the test unless 201). */
+    public Response requestTokenWithBearer(String token, String body) {
+        return created(invoke(RequestTokenHandler::new, ApiEvents.post("/tokens").bearer(token).json(body).build()));
     }
 
     /** POST /organisations/{id}/tokens with a partner's API key (fails the test unless 201). */

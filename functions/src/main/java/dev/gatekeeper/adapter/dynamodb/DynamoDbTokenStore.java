@@ -18,10 +18,15 @@ import static dev.gatekeeper.adapter.dynamodb.Items.string;
 import static dev.gatekeeper.adapter.dynamodb.Items.stringList;
 import static dev.gatekeeper.adapter.dynamodb.Items.strings;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACCESS_TYPE;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACTIVE;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACTIVE_PREFIX;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.API_KEY_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.API_KEY_ORGANISATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.API_KEY_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.APPLICATION_TOKEN;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.COUNT;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.CREATED_AT;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.DESCENDANT_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.EXPIRES_AT;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_EXPIRY;
@@ -52,6 +57,8 @@ import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.ApiKeyRevokedException;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -71,6 +78,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -100,6 +108,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>That count costs the same for 10 tokens as for 100 000: inserts and single revocations keep per-minute
  * counters of active tokens, with 10-second slots (see {@link TokenTable}), in their own transactions, and a
  * revoke-all sums the counters of the minutes and slots still to come instead of reading the tokens.
+ *
+ * <p>A token that descends from an API key is stored only in a transaction that also checks the key is still
+ * active, so once the key is deactivated its set of tokens can only shrink, and {@link #revokeByApiKey} sweeps it
+ * with consistent reads of the key owner's partition (see {@link TokenTable} for where its tokens are found).
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String UNAVAILABLE = "Token store unavailable";
@@ -198,12 +210,23 @@ public final class DynamoDbTokenStore implements TokenStore {
             throw new IllegalArgumentException("a new token record cannot be revoked already");
         }
         String partition = token.requestedOrganisation().value();
+        KeyLineage lineage = token.lineage();
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().conditionCheck(generationIs(partition, token.generation())).build());
+        int keyCheck = lineage == null ? -1 : actions.size();
+        if (lineage != null) {
+            actions.add(TransactWriteItem.builder().conditionCheck(keyIsActive(lineage)).build());
+        }
+        int firstPut = actions.size();
         actions.add(Items.putNew(tableName, tokenItem(token)));
         if (!token.requestingOrganisation().equals(token.requestedOrganisation())) {
             actions.add(Items.putNew(tableName, issuedItem(token)));
         }
+        if (lineage != null && !lineage.owner().equals(token.requestedOrganisation())
+                && !lineage.owner().equals(token.requestingOrganisation())) {
+            actions.add(Items.putNew(tableName, descendantItem(token)));
+        }
+        int lastPut = actions.size() - 1;
         AuditAction action = token.applicationToken() ? AuditAction.APPLICATION_TOKEN_ISSUED : AuditAction.TOKEN_ISSUED;
         actions.add(auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(), action,
                 token.id().value(), null, token.createdAt(), audit, null)));
@@ -214,12 +237,18 @@ public final class DynamoDbTokenStore implements TokenStore {
                     client.transactWriteItems(request -> request.transactItems(actions));
                     return null;
                 } catch (TransactionCanceledException e) {
+                    // Checked first: a retry in a new generation would fail on the key anyway.
+                    if (keyCheck >= 0 && CONDITIONAL_CHECK_FAILED.equals(reason(e, keyCheck))) {
+                        throw new ApiKeyRevokedException("the API key the token descends from is no longer active");
+                    }
                     if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))) {
                         knownGenerations.remove(partition);
                         throw new StaleGenerationException("the token's revocation generation has ended");
                     }
-                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 1)) || CONDITIONAL_CHECK_FAILED.equals(reason(e, 2))) {
-                        throw new IllegalStateException("a token with this id is already stored");
+                    for (int put = firstPut; put <= lastPut; put++) {
+                        if (CONDITIONAL_CHECK_FAILED.equals(reason(e, put))) {
+                            throw new IllegalStateException("a token with this id is already stored");
+                        }
                     }
                     if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
                         throw e;
@@ -251,37 +280,98 @@ public final class DynamoDbTokenStore implements TokenStore {
     @Override
     public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit) {
         Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
+        return guarded(() -> revokeVisible(organisation, id, revokedAt, audit, record -> true, null)
+                .map(Revocation::record));
+    }
+
+    /** A token as a revocation left it, and whether that revocation was the one that revoked it. */
+    private record Revocation(TokenRecord record, boolean revokedNow) {
+    }
+
+    /**
+     * Revokes a token visible to {@code organisation} if it is not revoked yet and {@code eligible}; the audit
+     * record gives {@code reason}. Empty if no such token is visible.
+     */
+    private Optional<Revocation> revokeVisible(OrganisationId organisation, TokenId id, Instant revokedAt,
+                                               AuditContext audit, Predicate<TokenRecord> eligible, String reason) {
+        for (int conflicts = 0, lostRaces = 0; ; ) {
+            Optional<Located> located = locate(organisation, id);
+            if (located.isEmpty()) {
+                return Optional.empty();
+            }
+            TokenRecord current = effective(located.get());
+            if (current.revokedAt() != null || !eligible.test(current)) {
+                // Already revoked, on its own or by a revoke-all (the first revocation's time stands), or not one
+                // the caller means: left as it is.
+                return Optional.of(new Revocation(current, false));
+            }
+            try {
+                revokeIndividually(located.get().partition(), current, revokedAt, audit, reason);
+                return Optional.of(new Revocation(current.revokedAt(revokedAt), true));
+            } catch (TransactionCanceledException e) {
+                boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
+                        || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
+                if (lostRace) {
+                    // Settled for good (revokedAt set, or the generation ended): the next pass reads the
+                    // winner's time. Losing again would mean the stored state contradicts itself.
+                    if (++lostRaces > 2) {
+                        throw new IllegalStateException("token revocation state does not settle", e);
+                    }
+                } else if (conflicted(e) && ++conflicts < MAX_CONFLICT_ATTEMPTS) {
+                    backOff(conflicts);
+                } else {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public long revokeByApiKey(OrganisationId organisation, String keyId, Instant at, AuditContext audit) {
+        KeyLineage key = new KeyLineage(organisation, keyId);
+        Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
+        String reason = "API key " + keyId + " of " + organisation + " revoked";
+        // Checked again on the record itself, as read for the revocation: the queries' filters only save reads.
+        Predicate<TokenRecord> eligible = record -> key.equals(record.lineage()) && !record.isExpiredAt(revokedAt);
         return guarded(() -> {
-            for (int conflicts = 0, lostRaces = 0; ; ) {
-                Optional<Located> located = locate(organisation, id);
-                if (located.isEmpty()) {
-                    return Optional.empty();
-                }
-                TokenRecord current = effective(located.get());
-                if (current.revokedAt() != null) {
-                    // Already revoked, on its own or by a revoke-all: the first revocation's time stands.
-                    return Optional.of(current);
-                }
-                try {
-                    revokeIndividually(located.get().partition(), current, revokedAt, audit);
-                    return Optional.of(current.revokedAt(revokedAt));
-                } catch (TransactionCanceledException e) {
-                    boolean lostRace = CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))
-                            || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
-                    if (lostRace) {
-                        // Settled for good (revokedAt set, or the generation ended): the next pass reads the
-                        // winner's time. Losing again would mean the stored state contradicts itself.
-                        if (++lostRaces > 2) {
-                            throw new IllegalStateException("token revocation state does not settle", e);
-                        }
-                    } else if (conflicted(e) && ++conflicts < MAX_CONFLICT_ATTEMPTS) {
-                        backOff(conflicts);
-                    } else {
-                        throw e;
+            long revoked = 0;
+            // The owner's own tokens, those it requested below it, and those minted below it with a token of the
+            // key's lineage; a page at a time, as a key may have obtained very many.
+            for (String prefix : List.of(TOKEN_PREFIX, ISSUED_PREFIX, descendantPrefix(keyId))) {
+                QueryRequest query = liveDescendants(key, prefix, revokedAt);
+                for (Map<String, AttributeValue> item : client.queryPaginator(query).items()) {
+                    String sortKey = string(item, SORT_KEY);
+                    TokenId id = new TokenId(sortKey.substring(sortKey.lastIndexOf('#') + 1));
+                    // Through the partition that holds it: the owner may not see a token minted below it.
+                    OrganisationId holder = new OrganisationId(string(item, REQUESTED_ORGANISATION));
+                    if (revokeVisible(holder, id, revokedAt, audit, eligible, reason)
+                            .filter(Revocation::revokedNow).isPresent()) {
+                        revoked++;
                     }
                 }
             }
+            return revoked;
         });
+    }
+
+    /**
+     * The key owner's items under {@code prefix} (token records or pointers) that name the key and whose token was
+     * neither expired nor revoked on its own at {@code at}: only the sort key and the holding partition.
+     */
+    private QueryRequest liveDescendants(KeyLineage key, String prefix, Instant at) {
+        return QueryRequest.builder()
+                .tableName(tableName)
+                .consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .filterExpression("#apiKeyId = :keyId AND #apiKeyOrganisation = :owner AND #expiresAt > :at"
+                        + " AND attribute_not_exists(#revokedAt)")
+                .projectionExpression("#sk, #requested")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#apiKeyId", API_KEY_ID,
+                        "#apiKeyOrganisation", API_KEY_ORGANISATION, "#expiresAt", EXPIRES_AT,
+                        "#revokedAt", REVOKED_AT, "#requested", REQUESTED_ORGANISATION))
+                .expressionAttributeValues(Map.of(":pk", s(key.owner().value()), ":prefix", s(prefix),
+                        ":keyId", s(key.keyId()), ":owner", s(key.owner().value()), ":at", millis(at)))
+                .build();
     }
 
     @Override
@@ -388,7 +478,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         return record;
     }
 
-    private void revokeIndividually(String partition, TokenRecord token, Instant at, AuditContext audit) {
+    private void revokeIndividually(String partition, TokenRecord token, Instant at, AuditContext audit,
+                                    String reason) {
         TransactWriteItem generationCheck = TransactWriteItem.builder()
                 .conditionCheck(generationIs(partition, token.generation()))
                 .build();
@@ -404,7 +495,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .build()).build();
         // Recorded in the partition of the organisation acted on: the one the token acts for.
         TransactWriteItem record = auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(),
-                AuditAction.TOKEN_REVOKED, token.id().value(), null, at, audit, null));
+                AuditAction.TOKEN_REVOKED, token.id().value(), null, at, audit, reason));
         client.transactWriteItems(request -> request.transactItems(generationCheck, revocation, record,
                 activeCounterChange(token, -1)));
     }
@@ -557,6 +648,17 @@ public final class DynamoDbTokenStore implements TokenStore {
         return count;
     }
 
+    /** "The API key's listing item says it is active": absent or deactivated, no token of its lineage is stored. */
+    private ConditionCheck keyIsActive(KeyLineage key) {
+        return ConditionCheck.builder()
+                .tableName(tableName)
+                .key(key(key.owner().value(), API_KEY_PREFIX + key.keyId()))
+                .conditionExpression("#active = :active")
+                .expressionAttributeNames(Map.of("#active", ACTIVE))
+                .expressionAttributeValues(Map.of(":active", bool(true)))
+                .build();
+    }
+
     /** "The partition's generation is {@code generation}", where no revocation item means generation 0. */
     private ConditionCheck generationIs(String partition, long generation) {
         return ConditionCheck.builder()
@@ -643,17 +745,40 @@ public final class DynamoDbTokenStore implements TokenStore {
         if (token.keyId() != null) {
             item.put(KEY_ID, s(token.keyId()));
         }
+        putLineage(item, token);
         item.put(TIME_TO_LIVE, timeToLive(token));
         item.put(GENERATION_EXPIRY, s(generationExpiry(token.generation(), token.expiresAt().toEpochMilli())));
         return item;
     }
 
     private Map<String, AttributeValue> issuedItem(TokenRecord token) {
-        Map<String, AttributeValue> item = new HashMap<>(
-                key(token.requestingOrganisation().value(), ISSUED_PREFIX + token.id().value()));
+        return pointer(token, token.requestingOrganisation(), ISSUED_PREFIX + token.id().value());
+    }
+
+    /** The pointer from the owner of the token's API key, which neither holds nor requested it. */
+    private Map<String, AttributeValue> descendantItem(TokenRecord token) {
+        return pointer(token, token.lineage().owner(), descendantPrefix(token.lineage().keyId()) + token.id().value());
+    }
+
+    private Map<String, AttributeValue> pointer(TokenRecord token, OrganisationId from, String sortKey) {
+        Map<String, AttributeValue> item = new HashMap<>(key(from.value(), sortKey));
         item.put(REQUESTED_ORGANISATION, s(token.requestedOrganisation().value()));
+        item.put(EXPIRES_AT, millis(token.expiresAt()));
+        putLineage(item, token);
         item.put(TIME_TO_LIVE, timeToLive(token));
         return item;
+    }
+
+    private static void putLineage(Map<String, AttributeValue> item, TokenRecord token) {
+        if (token.lineage() != null) {
+            item.put(API_KEY_ID, s(token.lineage().keyId()));
+            item.put(API_KEY_ORGANISATION, s(token.lineage().owner().value()));
+        }
+    }
+
+    /** What the sort keys of the {@link TokenTable#DESCENDANT_PREFIX} pointers of one API key start with. */
+    private static String descendantPrefix(String keyId) {
+        return DESCENDANT_PREFIX + keyId + "#";
     }
 
     private AttributeValue timeToLive(TokenRecord token) {
@@ -677,7 +802,16 @@ public final class DynamoDbTokenStore implements TokenStore {
                 optionalInstant(item, REVOKED_AT),
                 flag(item, APPLICATION_TOKEN),
                 optionalString(item, RESOURCE_ID).orElse(null),
-                optionalString(item, KEY_ID).orElse(null));
+                optionalString(item, KEY_ID).orElse(null),
+                lineage(item));
+    }
+
+    private static KeyLineage lineage(Map<String, AttributeValue> item) {
+        Optional<String> keyId = optionalString(item, API_KEY_ID);
+        Optional<String> owner = optionalString(item, API_KEY_ORGANISATION);
+        return keyId.isPresent() && owner.isPresent()
+                ? new KeyLineage(new OrganisationId(owner.get()), keyId.get())
+                : null;
     }
 
     static String generationSortKey(long generation) {

@@ -12,6 +12,8 @@ package dev.gatekeeper.adapter.dynamodb;
  * orgId                ACTIVE#&lt;gen&gt;#&lt;minute&gt;#&lt;shard&gt;    tokens of a generation expiring in that minute, not revoked
  * orgId                TOKEN#&lt;tokenId&gt;                 token record, partitioned by the requested organisation
  * orgId                ISSUED#&lt;tokenId&gt;                pointer from a requesting partner to the token's partition
+ * orgId                DESCENDANT#&lt;keyId&gt;#&lt;tokenId&gt;    pointer from the owner of the API key a token descends
+ *                                                      from, when it neither holds nor requested the token
  * orgId                APIKEY#&lt;keyId&gt;                  API key listing entry
  * orgId | UNKNOWN      AUDIT#&lt;millis, 15 digits&gt;#&lt;id&gt; audit record, in the partition of the organisation acted on
  * APIKEY#&lt;hash&gt;        APIKEY                          API key lookup by hash
@@ -29,6 +31,15 @@ package dev.gatekeeper.adapter.dynamodb;
  * {@value #GENERATION_EXPIRY_INDEX} (local, keys only), which is sparse: a token carries {@value #GENERATION_EXPIRY}
  * only while it has not been revoked on its own. Counters are sharded by token id so that no single item takes every
  * insert of a busy organisation.
+ *
+ * <p>A token obtained with an API key, or minted with a token that was, names that key ({@value #API_KEY_ID}, of
+ * organisation {@value #API_KEY_ORGANISATION}), so revoking the key can find it: in the key owner's partition as a
+ * {@value #TOKEN_PREFIX} item, or through one of the owner's pointers. The {@value #ISSUED_PREFIX} pointer of a token
+ * the owner requested for an organisation below it names the key too; a token minted by an organisation below the
+ * owner with a token of the key's lineage gets a {@value #DESCENDANT_PREFIX} pointer, which only a revocation by key
+ * reads (a partner is never shown a token it did not request). Pointers carry the token's {@value #EXPIRES_AT}, so
+ * that revocation skips expired tokens without reading them. Every insert of a token with a lineage checks, in its
+ * transaction, that the key's {@value #API_KEY_PREFIX} listing item still says {@value #ACTIVE}.
  */
 public final class TokenTable {
     public static final String PARTITION_KEY = "pk";
@@ -47,6 +58,7 @@ public final class TokenTable {
     public static final String ACTIVE_PREFIX = "ACTIVE#";
     public static final String TOKEN_PREFIX = "TOKEN#";
     public static final String ISSUED_PREFIX = "ISSUED#";
+    public static final String DESCENDANT_PREFIX = "DESCENDANT#";
     public static final String API_KEY = "APIKEY";
     public static final String API_KEY_PREFIX = "APIKEY#";
     public static final String AUDIT_PREFIX = "AUDIT#";
@@ -65,7 +77,7 @@ public final class TokenTable {
     public static final String GENERATION = "generation";
     public static final String REVOKED_AT = "revokedAt";
 
-    // Token record (also PARENT_ID, IP_FILTERING, MTLS_FILTER, GENERATION, REVOKED_AT) and issued pointer.
+    // Token record (also PARENT_ID, IP_FILTERING, MTLS_FILTER, GENERATION, REVOKED_AT) and its pointers.
     public static final String TOKEN_ID = "tokenId";
     public static final String REQUESTED_ORGANISATION = "requestedOrganisation";
     public static final String REQUESTING_ORGANISATION = "requestingOrganisation";
@@ -75,7 +87,12 @@ public final class TokenTable {
     public static final String EXPIRES_AT = "expiresAt";
     public static final String APPLICATION_TOKEN = "applicationToken";
     public static final String RESOURCE_ID = "resourceId";
+    /** Of a token record: the signing key's id. Of an API key lookup item: the API key's id. */
     public static final String KEY_ID = "keyId";
+    /** The id of the API key a token descends from ({@code ApiKeyHash.keyId}). */
+    public static final String API_KEY_ID = "apiKeyId";
+    /** The organisation that owns that API key. */
+    public static final String API_KEY_ORGANISATION = "apiKeyOrganisation";
 
     // API keys (also CREATED_AT, KEY_ID).
     public static final String ORGANISATION_ID = "organisationId";

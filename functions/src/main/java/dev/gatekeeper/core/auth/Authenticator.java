@@ -10,6 +10,7 @@ import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationDirectory;
 import dev.gatekeeper.core.token.AccessTokenClaims;
 import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStore;
 import java.time.Clock;
@@ -68,7 +69,8 @@ public final class Authenticator {
                 .orElseThrow(() -> invalidCredentials(AuthFailure.INVALID_API_KEY)
                         .refusingCredentialOf(stored.organisationId()));
         requireAllowedSource(organisation, sourceIp);
-        return new Caller(organisation, Optional.empty(), sourceIp, Optional.of(stored.keyId()));
+        return new Caller(organisation, Optional.empty(), sourceIp, Optional.of(stored.keyId()),
+                Optional.of(new KeyLineage(stored.organisationId(), stored.keyId())));
     }
 
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
@@ -95,7 +97,8 @@ public final class Authenticator {
                 throw ipNotAllowed().refusingCredentialOf(organisation.id());
             }
         }
-        return new Caller(organisation, Optional.of(claims), sourceIp);
+        return new Caller(organisation, Optional.of(claims), sourceIp, Optional.empty(),
+                Optional.ofNullable(record.lineage()));
     }
 
     private static void requireAllowedSource(Organisation organisation, String sourceIp) {

@@ -2,6 +2,7 @@ package dev.gatekeeper.core.auth;
 
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.AccessTokenClaims;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.TokenId;
 import java.util.Optional;
 
@@ -10,11 +11,14 @@ import java.util.Optional;
  *
  * @param bearerToken the verified claims when the caller used a bearer token; empty for an API key
  * @param apiKeyId    the public id of the API key it presented ({@code ApiKeyHash.keyId}); empty for a token
+ * @param lineage     the API key its credential descends from: the key it presented, or the one its token was
+ *                    obtained with (from the token's record); empty for a token stored without one. Tokens it
+ *                    obtains inherit it, so revoking that key reaches them too
  */
 public record Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp,
-                     Optional<String> apiKeyId) {
+                     Optional<String> apiKeyId, Optional<KeyLineage> lineage) {
     public Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp) {
-        this(organisation, bearerToken, sourceIp, Optional.empty());
+        this(organisation, bearerToken, sourceIp, Optional.empty(), Optional.empty());
     }
 
     public boolean usedApiKey() {

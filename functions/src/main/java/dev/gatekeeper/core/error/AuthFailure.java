@@ -11,11 +11,17 @@ public enum AuthFailure {
     MISSING_CREDENTIALS,
     /** An {@code Authorization} header that is neither a well-formed Basic API key nor a Bearer token, or two of them. */
     MALFORMED_CREDENTIALS,
-    /** An unknown or deactivated API key, or one whose organisation no longer exists. */
+    /**
+     * An unknown or deactivated API key, or one whose organisation no longer exists; also a key deactivated while
+     * its request was being served, before the token was stored.
+     */
     INVALID_API_KEY,
     /** A token that is not ours or not valid now: signature, algorithm, issuer, audience, expiry, unknown key. */
     INVALID_TOKEN,
-    /** A well-signed token that the store does not hold as live: revoked one by one or by a revoke-all. */
+    /**
+     * A well-signed token that the store does not hold as live: revoked one by one or by a revoke-all. Also a live
+     * token asking for another one after the API key it descends from was revoked.
+     */
     REVOKED_TOKEN,
     /** A bearer token presented to an operation that takes an API key only. */
     API_KEY_REQUIRED,

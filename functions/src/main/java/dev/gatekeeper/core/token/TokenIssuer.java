@@ -96,7 +96,7 @@ public final class TokenIssuer {
                     requester.accessType(), target.parentId(), scopes,
                     !application && requester.ipFiltering(), requester.mtlsFilter(),
                     now, expiresAt, store.currentGeneration(target.id()), null,
-                    application, resourceId, signer.currentKeyId());
+                    application, resourceId, signer.currentKeyId(), caller.lineage().orElse(null));
             // The signature (CPU: RS256 is ~11 ms under Lambda's C1-only JIT) and the insert (a round trip) need
             // nothing from each other, so a token costs the longer of the two rather than their sum. The JWT is
             // handed out only once both have succeeded.
@@ -111,6 +111,8 @@ public final class TokenIssuer {
                 if (attempt >= MAX_STALE_RETRIES) {
                     throw GatekeeperException.unavailable("Tokens of this organisation are being revoked; retry", raced);
                 }
+            } catch (ApiKeyRevokedException raced) {
+                throw keyRevoked(caller);
             }
         }
     }
@@ -151,6 +153,17 @@ public final class TokenIssuer {
             throw GatekeeperException.unauthorized(AuthFailure.INVALID_TOKEN, "Invalid token");
         }
         return parentEnd.get();
+    }
+
+    /**
+     * The key the caller's credential descends from was revoked after the credential was checked: refused as the
+     * revoked key itself, or the token it obtained, is refused on the next request.
+     */
+    private static GatekeeperException keyRevoked(Caller caller) {
+        GatekeeperException refusal = caller.usedApiKey()
+                ? GatekeeperException.unauthorized(AuthFailure.INVALID_API_KEY, "Invalid credentials")
+                : GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token");
+        return refusal.refusingCredentialOf(caller.organisation().id());
     }
 
     private static AuditContext unidentifiedRequest(Caller caller) {

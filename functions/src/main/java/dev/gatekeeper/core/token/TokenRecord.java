@@ -16,6 +16,9 @@ import java.util.Objects;
  *                               ends a generation, revoking every token of it with one write
  * @param revokedAt              when it was revoked, or null while it is active
  * @param resourceId             for application tokens, the resource they were issued for; otherwise null
+ * @param keyId                  the id of the signing key its JWT was signed with
+ * @param lineage                the API key it descends from; null for a token stored without one (records
+ *                               written before lineage was kept, tokens stored by hand)
  */
 public record TokenRecord(
         TokenId id,
@@ -33,7 +36,8 @@ public record TokenRecord(
         Instant revokedAt,
         boolean applicationToken,
         String resourceId,
-        String keyId) {
+        String keyId,
+        KeyLineage lineage) {
 
     public TokenRecord {
         Objects.requireNonNull(id, "id");
@@ -44,6 +48,17 @@ public record TokenRecord(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         scopes = List.copyOf(scopes);
+    }
+
+    /** A record that descends from no API key. */
+    public TokenRecord(TokenId id, OrganisationId requestedOrganisation, OrganisationId requestingOrganisation,
+                       AccessType accessType, AccessType requestingAccessType, OrganisationId parentId,
+                       List<String> scopes, boolean ipFiltering, boolean mtlsFilter, Instant createdAt,
+                       Instant expiresAt, long generation, Instant revokedAt, boolean applicationToken,
+                       String resourceId, String keyId) {
+        this(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType, parentId, scopes,
+                ipFiltering, mtlsFilter, createdAt, expiresAt, generation, revokedAt, applicationToken, resourceId,
+                keyId, null);
     }
 
     public TokenStatus status() {
@@ -78,6 +93,6 @@ public record TokenRecord(
     public TokenRecord revokedAt(Instant when) {
         return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
                 parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,
-                resourceId, keyId);
+                resourceId, keyId, lineage);
     }
 }

@@ -29,10 +29,14 @@ public interface TokenStore {
     long currentGeneration(OrganisationId organisation);
 
     /**
-     * Stores a new token record, never overwriting one.
+     * Stores a new token record, never overwriting one. A token with a {@link TokenRecord#lineage() lineage} is
+     * stored only while its API key is still active, checked in the same write: a key revoked after the caller was
+     * authenticated, and its tokens swept by {@link #revokeByApiKey}, never gains a token the sweep missed.
      *
      * @throws StaleGenerationException if {@code token.generation()} is no longer current: a revoke-all ended it
      *                                  after it was read, and the caller must retry with the new generation
+     * @throws ApiKeyRevokedException   if the API key the token descends from is no longer active (or no longer
+     *                                  stored); nothing was stored
      */
     void insert(TokenRecord token, AuditContext audit);
 
@@ -75,6 +79,21 @@ public interface TokenStore {
 
     default long revokeAll(OrganisationId organisation, Instant at) {
         return revokeAll(organisation, at, AuditContext.administrator());
+    }
+
+    /**
+     * Revokes, one by one and each with its own audit record, every token that descends from {@code organisation}'s
+     * API key {@code keyId} and is live at {@code at}: those obtained with the key (for the organisation itself or,
+     * by a partner, for organisations below it) and those minted with a bearer token of that lineage, wherever they
+     * are stored. Tokens already revoked or expired are left as they are, so a second run revokes nothing; run it
+     * after deactivating the key, which stops new tokens of the lineage from being stored.
+     *
+     * @return how many tokens this call revoked
+     */
+    long revokeByApiKey(OrganisationId organisation, String keyId, Instant at, AuditContext audit);
+
+    default long revokeByApiKey(OrganisationId organisation, String keyId, Instant at) {
+        return revokeByApiKey(organisation, keyId, at, AuditContext.administrator());
     }
 
     /** Up to {@code limit} of the organisation's token records, newest first, for administration. */

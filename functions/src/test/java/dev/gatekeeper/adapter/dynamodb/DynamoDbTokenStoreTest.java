@@ -3,10 +3,14 @@ package dev.gatekeeper.adapter.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.ApiKeyRevokedException;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -56,6 +60,7 @@ class DynamoDbTokenStoreTest {
     private final DynamoDbClient client = LocalDynamoDb.shared().client();
     private final String table = LocalDynamoDb.shared().createTokenTable();
     private final DynamoDbTokenStore store = new DynamoDbTokenStore(client, table, RETENTION);
+    private final DynamoDbApiKeyRegistry apiKeys = new DynamoDbApiKeyRegistry(client, table);
     private ExecutorService threads;
 
     @BeforeEach
@@ -521,6 +526,7 @@ class DynamoDbTokenStoreTest {
                 () -> missingTable.findForOrganisation(MERCHANT, token.id()),
                 () -> missingTable.revoke(MERCHANT, token.id(), FIRST_REVOCATION),
                 () -> missingTable.revokeAll(MERCHANT, REVOKE_ALL),
+                () -> missingTable.revokeByApiKey(MERCHANT, "0123456789ab", REVOKE_ALL),
                 () -> missingTable.listForOrganisation(MERCHANT, 10));
         for (Runnable call : calls) {
             assertThatThrownBy(call::run)
@@ -529,6 +535,236 @@ class DynamoDbTokenStoreTest {
                     .hasMessage("Token store unavailable")
                     .hasCauseInstanceOf(ResourceNotFoundException.class);
         }
+    }
+
+    @Test
+    void insertStoresTheLineageOnTheTokenAndOnTheRequestingPartnersPointer() {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        TokenRecord token = token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build();
+
+        store.insert(token);
+
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+        assertThat(store.findForOrganisation(PARTNER, token.id()).map(TokenRecord::lineage)).contains(partnersKey);
+        Map<String, AttributeValue> item = item(MERCHANT.value(), "TOKEN#" + token.id());
+        Map<String, AttributeValue> pointer = item(PARTNER.value(), "ISSUED#" + token.id());
+        for (Map<String, AttributeValue> stored : List.of(item, pointer)) {
+            assertThat(stored.get("apiKeyId").s()).isEqualTo(partnersKey.keyId());
+            assertThat(stored.get("apiKeyOrganisation").s()).isEqualTo(PARTNER.value());
+        }
+        assertThat(pointer.get("expiresAt")).isEqualTo(item.get("expiresAt"));
+    }
+
+    @Test
+    void aTokenMintedBelowItsKeysOwnerGetsAPointerThereThatFindingAndRevokingIgnore() {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        TokenRecord minted = token().lineage(partnersKey).build();
+
+        store.insert(minted);
+
+        Map<String, AttributeValue> pointer =
+                item(PARTNER.value(), "DESCENDANT#" + partnersKey.keyId() + "#" + minted.id());
+        assertThat(pointer.get("requestedOrganisation").s()).isEqualTo(MERCHANT.value());
+        assertThat(pointer.get("ttl")).isEqualTo(item(MERCHANT.value(), "TOKEN#" + minted.id()).get("ttl"));
+        assertThat(item(PARTNER.value(), "ISSUED#" + minted.id())).isEmpty();
+        assertThat(store.findForOrganisation(PARTNER, minted.id())).isEmpty();
+        assertThat(store.revoke(PARTNER, minted.id(), FIRST_REVOCATION)).isEmpty();
+        assertThat(store.findForOrganisation(MERCHANT, minted.id())).contains(minted);
+    }
+
+    @Test
+    void aTokenOfTheKeysOwnOrganisationNeedsNoPointer() {
+        KeyLineage merchantsKey = activeKey(MERCHANT, "merchant");
+        TokenRecord token = token().lineage(merchantsKey).build();
+
+        store.insert(token);
+
+        assertThat(partition(MERCHANT)).extracting(stored -> stored.get("sk").s())
+                .noneMatch(sortKey -> sortKey.startsWith("ISSUED#") || sortKey.startsWith("DESCENDANT#"));
+        assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token);
+    }
+
+    @Test
+    void insertOfATokenWhoseKeyWasDeactivatedFailsAndStoresNothing() {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        apiKeys.deactivate(PARTNER, partnersKey.keyId());
+        List<Map<String, AttributeValue>> before = allItems();
+        List<TokenRecord> refused = List.of(
+                token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build(),
+                token().lineage(partnersKey).build(),
+                token().lineage(new KeyLineage(PARTNER, "000000000000")).build());
+
+        for (TokenRecord token : refused) {
+            assertThatThrownBy(() -> store.insert(token)).isInstanceOf(ApiKeyRevokedException.class);
+        }
+
+        // No token, pointer, counter or audit record: the table is as it was.
+        assertThat(allItems()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isZero();
+    }
+
+    @Test
+    void aRevokedKeyIsReportedBeforeAnEndedGenerationSinceARetryWouldFailOnTheKeyAnyway() {
+        KeyLineage merchantsKey = activeKey(MERCHANT, "merchant");
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        apiKeys.deactivate(MERCHANT, merchantsKey.keyId());
+
+        assertThatThrownBy(() -> store.insert(token().generation(0).lineage(merchantsKey).build()))
+                .isInstanceOf(ApiKeyRevokedException.class);
+    }
+
+    @Test
+    void revokeByApiKeyRevokesTheKeysLiveTokensWhereverTheyAreHeldAndNoOthers() {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        KeyLineage partnersOtherKey = activeKey(PARTNER, "partner other");
+        KeyLineage merchantsKey = activeKey(MERCHANT, "merchant");
+        List<TokenRecord> descendants = List.of(
+                token().requestedFor(PARTNER).lineage(partnersKey).build(),
+                token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build(),
+                token().requestedFor(OTHER_MERCHANT).requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build(),
+                token().lineage(partnersKey).build());
+        List<TokenRecord> others = List.of(
+                token().requestedFor(PARTNER).lineage(partnersOtherKey).build(),
+                token().requestedBy(PARTNER, AccessType.BN).lineage(partnersOtherKey).build(),
+                token().lineage(merchantsKey).build(),
+                token().requestedBy(PARTNER, AccessType.BN).build());
+        descendants.forEach(store::insert);
+        others.forEach(store::insert);
+
+        long revoked = store.revokeByApiKey(PARTNER, partnersKey.keyId(), FIRST_REVOCATION);
+
+        assertThat(revoked).isEqualTo(4);
+        for (TokenRecord token : descendants) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
+                    .contains(token.revokedAt(FIRST_REVOCATION));
+        }
+        for (TokenRecord token : others) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id())).contains(token);
+        }
+    }
+
+    @Test
+    void revokeByApiKeyLeavesExpiredAndRevokedTokensAsTheyAreAndASecondRunRevokesNothing() {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        TokenRecord live = token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build();
+        TokenRecord expired = token().requestedBy(PARTNER, AccessType.BN).expiresAt(SECOND_REVOCATION)
+                .lineage(partnersKey).build();
+        TokenRecord revokedAlone = token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build();
+        TokenRecord revokedWithAll = token().requestedFor(OTHER_MERCHANT).requestedBy(PARTNER, AccessType.BN)
+                .lineage(partnersKey).build();
+        List.of(live, expired, revokedAlone, revokedWithAll).forEach(store::insert);
+        store.revoke(MERCHANT, revokedAlone.id(), FIRST_REVOCATION);
+        store.revokeAll(OTHER_MERCHANT, FIRST_REVOCATION);
+
+        long first = store.revokeByApiKey(PARTNER, partnersKey.keyId(), REVOKE_ALL);
+        long second = store.revokeByApiKey(PARTNER, partnersKey.keyId(), REVOKE_ALL.plusSeconds(60));
+
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isZero();
+        assertThat(store.findForOrganisation(PARTNER, live.id())).contains(live.revokedAt(REVOKE_ALL));
+        assertThat(store.findForOrganisation(PARTNER, expired.id())).contains(expired);
+        assertThat(store.findForOrganisation(PARTNER, revokedAlone.id()))
+                .contains(revokedAlone.revokedAt(FIRST_REVOCATION));
+        assertThat(store.findForOrganisation(PARTNER, revokedWithAll.id()))
+                .contains(revokedWithAll.revokedAt(FIRST_REVOCATION));
+    }
+
+    /** Each token the sweep revokes is revoked one by one, so the counters revoke-all sums stay exact. */
+    @Test
+    void revokeAllCountsExactlyAfterARevocationByKey() {
+        KeyLineage revokedKey = activeKey(MERCHANT, "revoked");
+        KeyLineage keptKey = activeKey(MERCHANT, "kept");
+        java.util.Random random = new java.util.Random(11);
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            Instant expiresAt = REVOKE_ALL.plusMillis(random.nextInt(4 * 60_000) - 60_000);
+            tokens.add(token().expiresAt(expiresAt).lineage(i % 3 == 0 ? keptKey : revokedKey).build());
+        }
+        tokens.forEach(store::insert);
+        Instant sweep = REVOKE_ALL.minusSeconds(30);
+        long expectedSwept = tokens.stream()
+                .filter(token -> token.lineage().equals(revokedKey) && token.expiresAt().isAfter(sweep)).count();
+        long expectedActive = tokens.stream()
+                .filter(token -> token.lineage().equals(keptKey) && token.expiresAt().isAfter(REVOKE_ALL)).count();
+
+        assertThat(store.revokeByApiKey(MERCHANT, revokedKey.keyId(), sweep)).isEqualTo(expectedSwept);
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isEqualTo(expectedActive);
+        assertThat(expectedSwept).isPositive();
+        assertThat(expectedActive).isPositive();
+    }
+
+    /**
+     * Inserts racing the key's deactivation: each one either failed, or was stored before the deactivation and so is
+     * found by the sweep that follows it. None is left live, and the counts add up.
+     */
+    @Test
+    void tokensInsertedWhileTheKeyIsRevokedAreEitherSweptOrNeverStored() throws Exception {
+        KeyLineage partnersKey = activeKey(PARTNER, "partner");
+        ConcurrentLinkedQueue<TokenRecord> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<TokenRecord> refused = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch someStored = new CountDownLatch(10);
+        List<Future<?>> inserters = new ArrayList<>();
+        for (int thread = 0; thread < 4; thread++) {
+            boolean forMerchantByPartner = thread % 2 == 0;
+            // Each inserter keeps going until the deactivation stops it.
+            inserters.add(threads.submit(() -> {
+                start.await();
+                for (int i = 0; i < 1_000; i++) {
+                    TokenBuilder builder = token().lineage(partnersKey);
+                    TokenRecord token =
+                            (forMerchantByPartner ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build();
+                    try {
+                        store.insert(token);
+                        stored.add(token);
+                        someStored.countDown();
+                    } catch (ApiKeyRevokedException revoked) {
+                        refused.add(token);
+                        return null;
+                    }
+                }
+                throw new AssertionError("the deactivation never stopped the inserts");
+            }));
+        }
+        Future<Long> revocation = threads.submit(() -> {
+            start.await();
+            someStored.await();
+            assertThat(apiKeys.deactivate(PARTNER, partnersKey.keyId())).isTrue();
+            return store.revokeByApiKey(PARTNER, partnersKey.keyId(), FIRST_REVOCATION);
+        });
+        start.countDown();
+        for (Future<?> inserter : inserters) {
+            inserter.get(120, TimeUnit.SECONDS);
+        }
+        long swept = revocation.get(120, TimeUnit.SECONDS);
+
+        assertThat(refused).hasSize(4);
+        assertThat(swept).isEqualTo(stored.size()).isGreaterThanOrEqualTo(10);
+        for (TokenRecord token : stored) {
+            assertThat(store.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(FIRST_REVOCATION));
+        }
+        for (TokenRecord token : refused) {
+            assertThat(store.findForOrganisation(MERCHANT, token.id())).isEmpty();
+        }
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isZero();
+    }
+
+    /** Adds an active API key of {@code organisation}; its lineage. */
+    private KeyLineage activeKey(OrganisationId organisation, String label) {
+        ApiKeyHash hash = ApiKeyHash.of("gk_test_" + label.replace(' ', '_') + "_" + UUID.randomUUID());
+        apiKeys.add(new ApiKeyRecord(hash, organisation, true, ISSUED, label));
+        return new KeyLineage(organisation, hash.keyId());
+    }
+
+    private List<Map<String, AttributeValue>> partition(OrganisationId organisation) {
+        return client.queryPaginator(query -> query.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(organisation.value()))))
+                .items().stream().toList();
+    }
+
+    private List<Map<String, AttributeValue>> allItems() {
+        return client.scanPaginator(scan -> scan.tableName(table).consistentRead(true)).items().stream().toList();
     }
 
     /** What the issuer does: read the generation, insert, and start again if a revoke-all ended it meanwhile. */
@@ -574,6 +810,7 @@ class DynamoDbTokenStoreTest {
         private boolean application;
         private String resourceId;
         private String keyId = "key-2026-01";
+        private KeyLineage lineage;
 
         TokenBuilder id(TokenId id) {
             this.id = id;
@@ -638,9 +875,14 @@ class DynamoDbTokenStoreTest {
             return this;
         }
 
+        TokenBuilder lineage(KeyLineage lineage) {
+            this.lineage = lineage;
+            return this;
+        }
+
         TokenRecord build() {
             return new TokenRecord(id, requested, requesting, AccessType.CR, requestingType, parent, scopes,
-                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId);
+                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId, lineage);
         }
     }
 }
