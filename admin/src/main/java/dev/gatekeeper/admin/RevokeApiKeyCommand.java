@@ -2,9 +2,13 @@ package dev.gatekeeper.admin;
 
 import dev.gatekeeper.core.organisation.OrganisationId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "revoke", description = "Deactivates one of an organisation's API keys; it stops working at once.")
+@Command(name = "revoke",
+        description = {"Deactivates one of an organisation's API keys, which stops working at once, then revokes every "
+                + "live token obtained with it (or minted with such a token), wherever it is held, and prints how many.",
+                "Running it again on a revoked key sweeps again, so an interrupted run can be finished."})
 final class RevokeApiKeyCommand extends AdminSubcommand {
     @Parameters(index = "0", paramLabel = "ORG_ID", converter = ArgumentConverters.OrganisationIds.class,
             description = "The organisation's id.")
@@ -13,12 +17,24 @@ final class RevokeApiKeyCommand extends AdminSubcommand {
     @Parameters(index = "1", paramLabel = "KEY_ID", description = "The key's id, as key list shows it.")
     private String keyId;
 
+    @Option(names = "--keep-tokens",
+            description = "Only deactivate the key: tokens obtained with it keep working until they expire or are "
+                    + "revoked, but can no longer obtain new tokens.")
+    private boolean keepTokens;
+
     @Override
     void run() {
         requireOrganisation(organisationId);
         if (!table().apiKeys().deactivate(organisationId, keyId)) {
             throw new AdminFailure("Organisation " + organisationId + " has no API key " + keyId);
         }
-        out().println("Revoked API key " + keyId + " of organisation " + organisationId);
+        String revokedKey = "Revoked API key " + keyId + " of organisation " + organisationId;
+        if (keepTokens) {
+            out().println(revokedKey + "; tokens obtained with it were kept");
+            return;
+        }
+        // After the deactivation: from then on no token of the key's lineage can be stored, so the sweep misses none.
+        long tokens = table().tokens().revokeByApiKey(organisationId, keyId, admin().clock().instant());
+        out().println(revokedKey + " and " + tokens + " token" + (tokens == 1 ? "" : "s") + " obtained with it");
     }
 }

@@ -8,9 +8,15 @@ import dev.gatekeeper.admin.AdminCli.Result;
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ApiKeyCommandsTest {
     private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
+    private static final Instant LATER = AdminCli.NOW.plus(Duration.ofHours(1));
     private static final Pattern ISSUED = Pattern.compile(
             "Issued API key ([0-9a-f]{12}) for organisation merchant01\nAPI key: (" + ApiKeyGenerator.PREFIX + "\\S+)\n");
 
@@ -105,8 +112,67 @@ class ApiKeyCommandsTest {
         Result revoked = cli.run("key", "revoke", "merchant01", keyId(apiKey));
 
         assertThat(revoked.exitCode()).isZero();
-        assertThat(revoked.out()).isEqualTo("Revoked API key " + keyId(apiKey) + " of organisation merchant01\n");
+        assertThat(revoked.out()).isEqualTo(
+                "Revoked API key " + keyId(apiKey) + " of organisation merchant01 and 0 tokens obtained with it\n");
         assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(apiKey))).map(ApiKeyRecord::active).contains(false);
+    }
+
+    @Test
+    void revokeAlsoRevokesTheLiveTokensObtainedWithTheKeyAndSaysHowMany() {
+        String stolen = issueKey("stolen");
+        String healthy = issueKey("healthy");
+        List<TokenRecord> obtained =
+                List.of(tokenFrom(stolen, LATER), tokenFrom(stolen, LATER), tokenFrom(stolen, LATER));
+        TokenRecord expired = tokenFrom(stolen, AdminCli.NOW);
+        TokenRecord other = tokenFrom(healthy, LATER);
+        obtained.forEach(cli.tokens()::insert);
+        cli.tokens().insert(expired);
+        cli.tokens().insert(other);
+
+        Result revoked = cli.run("key", "revoke", "merchant01", keyId(stolen));
+
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).isEqualTo(
+                "Revoked API key " + keyId(stolen) + " of organisation merchant01 and 3 tokens obtained with it\n");
+        for (TokenRecord token : obtained) {
+            assertThat(revokedAt(token)).isEqualTo(AdminCli.NOW);
+        }
+        assertThat(revokedAt(expired)).isNull();
+        assertThat(revokedAt(other)).isNull();
+        assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(healthy))).map(ApiKeyRecord::active).contains(true);
+    }
+
+    @Test
+    void keepTokensOnlyDeactivatesTheKey() {
+        String apiKey = issueKey("rotated");
+        TokenRecord token = tokenFrom(apiKey, LATER);
+        cli.tokens().insert(token);
+
+        Result revoked = cli.run("key", "revoke", "merchant01", keyId(apiKey), "--keep-tokens");
+
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).isEqualTo(
+                "Revoked API key " + keyId(apiKey) + " of organisation merchant01; tokens obtained with it were kept\n");
+        assertThat(cli.apiKeys().findByHash(ApiKeyHash.of(apiKey))).map(ApiKeyRecord::active).contains(false);
+        assertThat(revokedAt(token)).isNull();
+    }
+
+    @Test
+    void revokingARevokedKeyAgainSweepsItsTokensSoAnInterruptedRunCanBeFinished() {
+        String apiKey = issueKey("stolen");
+        TokenRecord token = tokenFrom(apiKey, LATER);
+        cli.tokens().insert(token);
+        cli.run("key", "revoke", "merchant01", keyId(apiKey), "--keep-tokens");
+        cli.clock().advance(Duration.ofMinutes(1));
+
+        Result second = cli.run("key", "revoke", "merchant01", keyId(apiKey));
+        Result third = cli.run("key", "revoke", "merchant01", keyId(apiKey));
+
+        assertThat(second.out()).isEqualTo(
+                "Revoked API key " + keyId(apiKey) + " of organisation merchant01 and 1 token obtained with it\n");
+        assertThat(third.out()).isEqualTo(
+                "Revoked API key " + keyId(apiKey) + " of organisation merchant01 and 0 tokens obtained with it\n");
+        assertThat(revokedAt(token)).isEqualTo(AdminCli.NOW.plus(Duration.ofMinutes(1)));
     }
 
     @Test
@@ -126,6 +192,17 @@ class ApiKeyCommandsTest {
         Matcher printed = ISSUED.matcher(issued.out());
         assertThat(printed.matches()).as(issued.out() + issued.err()).isTrue();
         return printed.group(2);
+    }
+
+    /** A token of merchant01 obtained with {@code apiKey}, issued a minute before {@link AdminCli#NOW}. */
+    private static TokenRecord tokenFrom(String apiKey, Instant expiresAt) {
+        return new TokenRecord(TokenId.of(UUID.randomUUID()), MERCHANT, MERCHANT, AccessType.CR, AccessType.CR, null,
+                List.of("admin"), false, false, AdminCli.NOW.minusSeconds(60), expiresAt, 0, null, false, null,
+                "signing-key-1", new KeyLineage(MERCHANT, keyId(apiKey)));
+    }
+
+    private Instant revokedAt(TokenRecord token) {
+        return cli.tokens().findForOrganisation(MERCHANT, token.id()).orElseThrow().revokedAt();
     }
 
     private static String keyId(String apiKey) {
