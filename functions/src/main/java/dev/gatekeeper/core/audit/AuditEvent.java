@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param tokenId            the token issued or revoked; null for a revoke-all and for most refusals
  * @param count              for a revoke-all, how many active tokens it revoked; null otherwise (or not yet known)
  * @param outcome            {@link #SUCCEEDED}, or {@link #REFUSED} for a refused credential
- * @param reason             for a refusal, the {@code AuthFailure} label; for a revoke-all, the generation ended
+ * @param reason             for a refusal, the {@code AuthFailure} label; for a revoke-all, the generation ended;
+ *                           for a revocation by API key, the key revoked
  */
 public record AuditEvent(
         UUID id,
