@@ -87,6 +87,9 @@ public final class HandlerHarness {
     private static final Pattern ACTIVE = Pattern.compile("\"active\"\\s*:\\s*true");
     /** Untimed calls right before a series is timed, after the other series ran. */
     private static final int RESETTLE_CALLS = 10;
+    /** The id of merchant01's API key in {@code events/seed.json}, whose tokens the bare insert imitates. */
+    private static final String MERCHANT01_KEY_ID =
+            dev.gatekeeper.core.apikey.ApiKeyHash.of("gk_demo_merchant_key_0000000000000000000000000").keyId();
 
     private final Path repo;
     private final WarmSettings settings;
@@ -370,10 +373,11 @@ public final class HandlerHarness {
                 () -> () -> client.batchGetItem(request -> request.requestItems(Map.of(table, keys))),
                 result -> ((BatchGetItemResponse) result).unprocessedKeys().isEmpty() ? null : "unprocessed keys");
 
-        // The token insert's transaction: generation check, conditional put of the token, put of its audit
-        // record, active-token counter update, in merchant01's partition as the issue-token series writes. The
+        // The token insert's transaction: generation check, check that the API key is still active, conditional put
+        // of the token, put of its audit record, active-token counter update, in merchant01's partition as the
+        // issue-token series writes. The
         // generation is merchant01's current one (the revoke-all series ends some), read untimed before each call.
-        series("TransactWriteItems (token insert shape, 4 actions)", "bare", "committed", false, null,
+        series("TransactWriteItems (token insert shape, 5 actions)", "bare", "committed", false, null,
                 () -> {
                     List<TransactWriteItem> actions = tokenInsertShape(table, "merchant01", generation(client, table));
                     return () -> client.transactWriteItems(request -> request.transactItems(actions));
@@ -429,7 +433,10 @@ public final class HandlerHarness {
         return item == null || !item.containsKey("generation") ? 0 : Long.parseLong(item.get("generation").n());
     }
 
-    /** Four actions with the items' sizes and conditions of {@code DynamoDbTokenStore.insert}. */
+    /**
+     * Five actions with the items' sizes and conditions of {@code DynamoDbTokenStore.insert} for a token obtained
+     * with merchant01's API key from {@code events/seed.json}.
+     */
     private static List<TransactWriteItem> tokenInsertShape(String table, String partition, long generation) {
         long now = System.currentTimeMillis();
         String tokenId = UUID.randomUUID().toString();
@@ -448,6 +455,8 @@ public final class HandlerHarness {
         token.put("generation", n(generation));
         token.put("applicationToken", AttributeValue.builder().bool(false).build());
         token.put("keyId", s("2026-01-01-0123abcd"));
+        token.put("apiKeyId", s(MERCHANT01_KEY_ID));
+        token.put("apiKeyOrganisation", s(partition));
         token.put("genExp", s(generation + "#" + (now + 3_600_000)));
         token.put("ttl", n(now / 1000 + 30 * 86_400));
         Map<String, AttributeValue> audit = new HashMap<>(key(partition, "AUDIT#" + now + "#" + UUID.randomUUID()));
@@ -467,6 +476,11 @@ public final class HandlerHarness {
                         .conditionExpression("attribute_not_exists(#g) OR #g = :g")
                         .expressionAttributeNames(Map.of("#g", "generation"))
                         .expressionAttributeValues(Map.of(":g", n(generation)))).build(),
+                TransactWriteItem.builder().conditionCheck(check -> check.tableName(table)
+                        .key(key(partition, "APIKEY#" + MERCHANT01_KEY_ID))
+                        .conditionExpression("#active = :active")
+                        .expressionAttributeNames(Map.of("#active", "active"))
+                        .expressionAttributeValues(Map.of(":active", AttributeValue.builder().bool(true).build()))).build(),
                 TransactWriteItem.builder().put(put -> put.tableName(table).item(token)
                         .conditionExpression("attribute_not_exists(#pk)")
                         .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))).build(),

@@ -16,7 +16,7 @@ final class WarmReport {
     private static final Map<String, String> BARE_SERIES = Map.of(
             "GetItem", "GetItem (organisation profile)",
             "BatchGetItem", "BatchGetItem (token, pointer, generation; consistent)",
-            "TransactWriteItems", "TransactWriteItems (token insert shape, 4 actions)");
+            "TransactWriteItems", "TransactWriteItems (token insert shape, 5 actions)");
     private static final String ISSUE_SERIES = "Request token (POST /tokens)";
     private static final String AUTHORIZER_SERIES = "TokenAuthorizer (bearer token, Allow)";
     /** Below this many calls p99.9 is among the few slowest calls, and is marked as such. */
