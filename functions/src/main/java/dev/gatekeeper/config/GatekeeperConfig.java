@@ -14,6 +14,9 @@ import java.util.Optional;
 /**
  * Deployment settings, read once from the function's environment (set by template.yaml).
  *
+ * @param signingKeySecretId the private key set, for a function that signs tokens ({@code SIGNING_KEY_SECRET_ARN})
+ * @param publicKeySecretId  the public key set, for a function that only verifies tokens or publishes the JWKS
+ *                           ({@code PUBLIC_KEY_SECRET_ARN}); exactly one of the two is present
  * @param awsEndpoint      an emulator endpoint (DynamoDB Local, moto, LocalStack) for both clients; empty in AWS
  * @param metricsNamespace the CloudWatch namespace of the service's metrics
  * @param auditRetention   how long an audit record is kept before DynamoDB TTL removes it
@@ -22,7 +25,8 @@ import java.util.Optional;
  */
 public record GatekeeperConfig(
         String tableName,
-        String signingKeySecretId,
+        Optional<String> signingKeySecretId,
+        Optional<String> publicKeySecretId,
         TokenSettings tokenSettings,
         Duration tokenRetention,
         Duration signingKeyMaxAge,
@@ -34,6 +38,7 @@ public record GatekeeperConfig(
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String SIGNING_KEY_SECRET_ARN = "SIGNING_KEY_SECRET_ARN";
+    public static final String PUBLIC_KEY_SECRET_ARN = "PUBLIC_KEY_SECRET_ARN";
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String TOKEN_AUDIENCE = "TOKEN_AUDIENCE";
     public static final String TOKEN_RETENTION_DAYS = "TOKEN_RETENTION_DAYS";
@@ -47,19 +52,31 @@ public record GatekeeperConfig(
     /** Fails at container start, naming every missing variable, rather than on some later request. */
     public static GatekeeperConfig fromEnvironment(Map<String, String> env) {
         List<String> missing = new ArrayList<>();
-        for (String required : List.of(TABLE_NAME, SIGNING_KEY_SECRET_ARN, TOKEN_ISSUER, TOKEN_AUDIENCE)) {
+        for (String required : List.of(TABLE_NAME, TOKEN_ISSUER, TOKEN_AUDIENCE)) {
             if (blank(env.get(required))) {
                 missing.add(required);
             }
         }
+        Optional<String> signingKeys = Optional.ofNullable(env.get(SIGNING_KEY_SECRET_ARN)).filter(s -> !s.isBlank());
+        Optional<String> publicKeys = Optional.ofNullable(env.get(PUBLIC_KEY_SECRET_ARN)).filter(s -> !s.isBlank());
+        if (signingKeys.isEmpty() && publicKeys.isEmpty()) {
+            missing.add(SIGNING_KEY_SECRET_ARN + " or " + PUBLIC_KEY_SECRET_ARN);
+        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Missing environment variables: " + String.join(", ", missing));
+        }
+        if (signingKeys.isPresent() && publicKeys.isPresent()) {
+            // A function that signs reads the private set and verifies with its public halves; one that only
+            // verifies must not be able to read the private set at all. Neither needs both.
+            throw new IllegalStateException("Set either " + SIGNING_KEY_SECRET_ARN + " (a function that signs tokens) or "
+                    + PUBLIC_KEY_SECRET_ARN + " (a function that only verifies them), not both");
         }
         List<String> audience = Arrays.stream(env.get(TOKEN_AUDIENCE).split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
         return new GatekeeperConfig(
                 env.get(TABLE_NAME),
-                env.get(SIGNING_KEY_SECRET_ARN),
+                signingKeys,
+                publicKeys,
                 TokenSettings.gatekeeperDefaults(env.get(TOKEN_ISSUER), audience),
                 Duration.ofDays(positive(env, TOKEN_RETENTION_DAYS, 30)),
                 Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300)),

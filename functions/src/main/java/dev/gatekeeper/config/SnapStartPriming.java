@@ -7,7 +7,13 @@ import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.core.auth.AuthorizationHeader;
 import dev.gatekeeper.core.auth.Credentials;
 import dev.gatekeeper.core.error.GatekeeperException;
-import dev.gatekeeper.core.keys.SigningKeySet;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.VerificationKey;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.IssuedToken;
@@ -17,7 +23,9 @@ import dev.gatekeeper.core.token.TokenRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.text.ParseException;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * data, so that the classes are loaded, the SDK clients have made their first calls (credentials resolved,
  * connections opened, request and response pipelines loaded) and the signing keys are in the container's cache:
  * <ul>
- *   <li>loads the signing key set from Secrets Manager into the container's key cache (what every function does
- *       on its first request anyway);</li>
+ *   <li>loads the function's key set from Secrets Manager into the container's key cache (what every function does
+ *       on its first request anyway): the private signing keys in a function that issues tokens, the public key set
+ *       in the others;</li>
  *   <li>signs a throw-away token with the real signer and keys, verifies it with the real verifier, and renders the
  *       201 response it would be part of; the token exists only in this method's variables: it is never stored,
  *       returned or logged, it belongs to no organisation ({@code snapstart0} is not a valid organisation of any
@@ -70,8 +79,9 @@ import org.slf4j.LoggerFactory;
  *       (which would give the private key away).</li>
  * </ul>
  *
- * <p><b>What a snapshot holds</b>, and why that is acceptable: the signing key set, which every container holds in
- * its key cache anyway (not a copy: the same cache), and which a restored container replaces once it is older than
+ * <p><b>What a snapshot holds</b>, and why that is acceptable: the function's key set (the private signing keys only
+ * in the functions that issue tokens, the public key set in the others), which every container holds in its key
+ * cache anyway (not a copy: the same cache), and which a restored container replaces once it is older than
  * the cache period ({@code SIGNING_KEY_CACHE_SECONDS}: its age is measured on the wall clock, so a snapshot taken
  * longer ago than that reloads the keys on its first request); the SDK's cached role credentials, as in any
  * container (the SDK refreshes them before they expire; under SnapStart they come from the container credentials
@@ -98,9 +108,11 @@ public final class SnapStartPriming implements Resource {
 
     /** What a function needs, so what it gets primed with. */
     public enum Scope {
-        /** Signing keys and the JWKS response only (the JWKS function, which has no DynamoDB rights). */
+        /** The public key set and the JWKS response only (the JWKS function, which has no DynamoDB rights). */
         KEYS,
-        /** Keys, signing and verification, and the DynamoDB reads (every other function). */
+        /** The public key set, verification and the DynamoDB reads (the other functions that only verify tokens). */
+        VERIFY,
+        /** The signing keys, signing and verification, and the DynamoDB reads (the functions that issue tokens). */
         FULL
     }
 
@@ -131,16 +143,22 @@ public final class SnapStartPriming implements Resource {
         if (env.get("AWS_LAMBDA_FUNCTION_NAME") == null) {
             return;
         }
-        SnapStartPriming priming = new SnapStartPriming(gatekeeper, config, tokenIds, clock, scopeOf(env));
+        SnapStartPriming priming = new SnapStartPriming(gatekeeper, config, tokenIds, clock, scopeOf(env, gatekeeper));
         registered = priming;
         priming.startInBackground();
         Core.getGlobalContext().register(priming);
     }
 
-    /** What the function Lambda runs here needs, from the handler Lambda names in {@code _HANDLER}. */
-    static Scope scopeOf(Map<String, String> env) {
+    /**
+     * What the function Lambda runs here needs: from the handler Lambda names in {@code _HANDLER} (the JWKS function)
+     * and from the keys the service holds (a verify-only service cannot sign).
+     */
+    static Scope scopeOf(Map<String, String> env, Gatekeeper gatekeeper) {
         String handler = env.getOrDefault("_HANDLER", "");
-        return handler.equals(JWKS_HANDLER) || handler.startsWith(JWKS_HANDLER + "::") ? Scope.KEYS : Scope.FULL;
+        if (handler.equals(JWKS_HANDLER) || handler.startsWith(JWKS_HANDLER + "::")) {
+            return Scope.KEYS;
+        }
+        return gatekeeper.signs() ? Scope.FULL : Scope.VERIFY;
     }
 
     /** Starts {@link #prime()} on a daemon thread; {@link #beforeCheckpoint} waits for it. */
@@ -156,14 +174,19 @@ public final class SnapStartPriming implements Resource {
     public boolean prime() {
         long start = System.nanoTime();
         try {
-            SigningKeySet keys = gatekeeper.signingKeys().current();
-            if (scope == Scope.KEYS) {
-                TokenResponses.jwks(keys.publicJwkSet(), gatekeeper.signingKeys().maxAge());
-            } else {
-                // One id drawn and dropped: the generator seeds itself now, not in the first request.
-                tokenIds.get();
-                signAndVerify();
-                readOnlyRequests();
+            var keys = gatekeeper.verificationKeys();
+            switch (scope) {
+                case KEYS -> TokenResponses.jwks(keys.publicKeys().publicJwkSet(), keys.maxAge());
+                case VERIFY -> {
+                    verifyRefused(keys.publicKeys().current());
+                    readOnlyRequests();
+                }
+                case FULL -> {
+                    // One id drawn and dropped: the generator seeds itself now, not in the first request.
+                    tokenIds.get();
+                    signAndVerify();
+                    readOnlyRequests();
+                }
             }
             LOG.info("Primed for the first request in {} ms", (System.nanoTime() - start) / 1_000_000);
             return true;
@@ -187,6 +210,41 @@ public final class SnapStartPriming implements Resource {
         gatekeeper.verifier().verify(jwt);
         TokenResponses.created("/tokens/" + THROW_AWAY_TOKEN_ID.value(), new IssuedToken(record, jwt));
         JsonBodies.tokenRequest("{\"scopes\": [\"snapstart_priming\"], \"expiresIn\": 3600}");
+    }
+
+    /**
+     * The verification path of a function without signing keys: a throw-away token with valid claims under the
+     * current kid and a signature of zeros, which the verifier must refuse at the very last check.
+     */
+    private void verifyRefused(VerificationKey key) {
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        // The claims a token of ours carries (JwtClaimNames), so that only the signature can fail.
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(config.tokenSettings().issuer())
+                .subject(NO_ORGANISATION.value())
+                .audience(config.tokenSettings().audience())
+                .jwtID(THROW_AWAY_TOKEN_ID.value())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(THROW_AWAY_TOKEN_SECONDS)))
+                .claim("scope", List.of("snapstart_priming"))
+                .claim("org_id", NO_ORGANISATION.value())
+                .claim("originator_org_id", NO_ORGANISATION.value())
+                .claim("access_type", AccessType.CR.name())
+                .build();
+        JWSHeader header = new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).keyID(key.kid())
+                .type(JOSEObjectType.JWT).build();
+        // The length of a real signature of the algorithm, so the check runs instead of failing on the size.
+        byte[] zeros = new byte[key.algorithm() == SigningAlgorithm.ES256 ? 64 : 256];
+        String jwt;
+        try {
+            jwt = new SignedJWT(header.toBase64URL(), claims.toPayload().toBase64URL(), Base64URL.encode(zeros))
+                    .serialize();
+        } catch (ParseException e) {
+            throw new IllegalStateException("the priming token cannot be built", e);
+        }
+        if (gatekeeper.verifier().verifyOrExplain(jwt).isPresent()) {
+            throw new IllegalStateException("a token with a signature of zeros was accepted");
+        }
     }
 
     /** The request flow up to the first read of each kind, with credentials and ids that match nothing stored. */

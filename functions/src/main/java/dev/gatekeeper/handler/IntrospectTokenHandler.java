@@ -19,7 +19,7 @@ public final class IntrospectTokenHandler
     private final Gatekeeper gatekeeper;
 
     public IntrospectTokenHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public IntrospectTokenHandler(Gatekeeper gatekeeper) {

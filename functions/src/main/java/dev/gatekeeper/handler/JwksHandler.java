@@ -21,7 +21,7 @@ public final class JwksHandler implements RequestHandler<APIGatewayProxyRequestE
     private final Gatekeeper gatekeeper;
 
     public JwksHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public JwksHandler(Gatekeeper gatekeeper) {
@@ -31,6 +31,6 @@ public final class JwksHandler implements RequestHandler<APIGatewayProxyRequestE
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handlePublic("getJwks", event, context, request -> TokenResponses.jwks(
-                gatekeeper.signingKeys().current().publicJwkSet(), gatekeeper.signingKeys().maxAge()));
+                gatekeeper.verificationKeys().publicKeys().publicJwkSet(), gatekeeper.verificationKeys().maxAge()));
     }
 }

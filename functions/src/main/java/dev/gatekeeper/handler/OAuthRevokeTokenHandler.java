@@ -19,7 +19,7 @@ public final class OAuthRevokeTokenHandler
     private final Gatekeeper gatekeeper;
 
     public OAuthRevokeTokenHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public OAuthRevokeTokenHandler(Gatekeeper gatekeeper) {

@@ -10,11 +10,13 @@ import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.token.IssuedToken;
+import dev.gatekeeper.core.token.TokenIssuer;
 
 /** {@code requestApplicationTokenUsingPOST}: POST /applications/tokens, a merchant's application token for itself. */
 public final class RequestApplicationTokenHandler
         implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Gatekeeper gatekeeper;
+    private final TokenIssuer issuer;
 
     public RequestApplicationTokenHandler() {
         this(Gatekeeper.shared());
@@ -22,13 +24,15 @@ public final class RequestApplicationTokenHandler
 
     public RequestApplicationTokenHandler(Gatekeeper gatekeeper) {
         this.gatekeeper = gatekeeper;
+        // At start, not on the first request: a service without the signing keys cannot issue (see Gatekeeper).
+        this.issuer = gatekeeper.issuer();
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handle("requestApplicationTokenUsingPOST", event, context, Permission.OWN_APPLICATION_TOKENS, BodyKind.JSON,
                 (request, caller, metrics) -> {
-                    IssuedToken token = gatekeeper.issuer().issueApplication(caller, caller.organisation(),
+                    IssuedToken token = issuer.issueApplication(caller, caller.organisation(),
                             JsonBodies.applicationTokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created("/tokens/" + token.record().id(), token);

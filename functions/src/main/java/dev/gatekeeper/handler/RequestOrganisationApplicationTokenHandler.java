@@ -11,11 +11,13 @@ import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.IssuedToken;
+import dev.gatekeeper.core.token.TokenIssuer;
 
 /** {@code requestApplicationTokensForOrganisationUsingPOST}: POST /organisations/{encodedOrganisationId}/applications/tokens, a partner's application token for an organisation below it. */
 public final class RequestOrganisationApplicationTokenHandler
         implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Gatekeeper gatekeeper;
+    private final TokenIssuer issuer;
 
     public RequestOrganisationApplicationTokenHandler() {
         this(Gatekeeper.shared());
@@ -23,6 +25,8 @@ public final class RequestOrganisationApplicationTokenHandler
 
     public RequestOrganisationApplicationTokenHandler(Gatekeeper gatekeeper) {
         this.gatekeeper = gatekeeper;
+        // At start, not on the first request: a service without the signing keys cannot issue (see Gatekeeper).
+        this.issuer = gatekeeper.issuer();
     }
 
     @Override
@@ -31,7 +35,7 @@ public final class RequestOrganisationApplicationTokenHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    IssuedToken token = gatekeeper.issuer().issueApplication(caller, target,
+                    IssuedToken token = issuer.issueApplication(caller, target,
                             JsonBodies.applicationTokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created(

@@ -11,11 +11,13 @@ import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.IssuedToken;
+import dev.gatekeeper.core.token.TokenIssuer;
 
 /** {@code requestTokensForOrganisationUsingPOST}: POST /organisations/{encodedOrganisationId}/tokens, a partner's access token for an organisation below it. */
 public final class RequestOrganisationTokenHandler
         implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Gatekeeper gatekeeper;
+    private final TokenIssuer issuer;
 
     public RequestOrganisationTokenHandler() {
         this(Gatekeeper.shared());
@@ -23,6 +25,8 @@ public final class RequestOrganisationTokenHandler
 
     public RequestOrganisationTokenHandler(Gatekeeper gatekeeper) {
         this.gatekeeper = gatekeeper;
+        // At start, not on the first request: a service without the signing keys cannot issue (see Gatekeeper).
+        this.issuer = gatekeeper.issuer();
     }
 
     @Override
@@ -31,7 +35,7 @@ public final class RequestOrganisationTokenHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    IssuedToken token = gatekeeper.issuer().issue(caller, target,
+                    IssuedToken token = issuer.issue(caller, target,
                             JsonBodies.tokenRequest(request.body().orElse(null)), request.audit(caller));
                     metrics.tokenIssued();
                     return TokenResponses.created("/organisations/" + target.id() + "/tokens/" + token.record().id(), token);

@@ -15,7 +15,7 @@ public final class RevokeAllTokensHandler
     private final Gatekeeper gatekeeper;
 
     public RevokeAllTokensHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public RevokeAllTokensHandler(Gatekeeper gatekeeper) {

@@ -17,7 +17,7 @@ public final class RevokeOrganisationTokenHandler
     private final Gatekeeper gatekeeper;
 
     public RevokeOrganisationTokenHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public RevokeOrganisationTokenHandler(Gatekeeper gatekeeper) {

@@ -16,7 +16,7 @@ public final class RevokeOrganisationTokensHandler
     private final Gatekeeper gatekeeper;
 
     public RevokeOrganisationTokensHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public RevokeOrganisationTokensHandler(Gatekeeper gatekeeper) {

@@ -16,7 +16,7 @@ public final class RevokeTokenHandler
     private final Gatekeeper gatekeeper;
 
     public RevokeTokenHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public RevokeTokenHandler(Gatekeeper gatekeeper) {

@@ -18,7 +18,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
-/** The rotation function of the signing key secret: Secrets Manager invokes it once per rotation step. */
+/**
+ * The rotation function of the signing key secret: Secrets Manager invokes it once per rotation step. It also writes
+ * the public key secret ({@code PUBLIC_KEY_SECRET_ARN}), which the functions that only verify tokens read.
+ */
 public final class RotateSigningKeyHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(RotateSigningKeyHandler.class);
     private static final String OPERATION = "rotateSigningKey";
@@ -33,7 +36,8 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
     RotateSigningKeyHandler(Map<String, String> environment) {
         this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), keysToKeep(environment),
                 SigningAlgorithm.configured(GatekeeperConfig.SIGNING_ALGORITHM,
-                        environment.get(GatekeeperConfig.SIGNING_ALGORITHM))));
+                        environment.get(GatekeeperConfig.SIGNING_ALGORITHM)),
+                publicKeySecret(environment)));
     }
 
     public RotateSigningKeyHandler(SigningKeyRotation rotation) {
@@ -76,6 +80,15 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
+    }
+
+    private static String publicKeySecret(Map<String, String> environment) {
+        String value = environment.get(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN);
+        if (value == null || value.isBlank()) {
+            // Without it the verify-only functions would never learn a new key: refuse to rotate at all.
+            throw new IllegalStateException(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN + " is not set");
+        }
+        return value;
     }
 
     private static int keysToKeep(Map<String, String> environment) {

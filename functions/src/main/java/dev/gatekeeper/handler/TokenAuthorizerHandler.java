@@ -17,7 +17,7 @@ public final class TokenAuthorizerHandler implements RequestHandler<APIGatewayCu
     private final AuthorizerEndpoint endpoint;
 
     public TokenAuthorizerHandler() {
-        this(Gatekeeper.shared());
+        this(Gatekeeper.sharedVerifyOnly());
     }
 
     public TokenAuthorizerHandler(Gatekeeper gatekeeper) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The function's environment as the template sets it: the signing algorithm of new keys. */
+/** The function's environment as the template sets it: the key set it may read, the signing algorithm of new keys. */
 class GatekeeperConfigTest {
 
     private static Map<String, String> environment(String signingAlgorithm) {
@@ -42,5 +42,49 @@ class GatekeeperConfigTest {
             assertThatThrownBy(() -> Gatekeeper.fromEnvironment(environment(invalid)))
                     .as(invalid).isInstanceOf(IllegalStateException.class).hasMessageContaining("SIGNING_ALGORITHM");
         }
+    }
+
+    @Test
+    void aFunctionReadsEitherThePrivateOrThePublicKeySet() {
+        Map<String, String> verifyOnly = environment(null);
+        verifyOnly.remove(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
+        verifyOnly.put(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, "PublicKeySecret");
+
+        GatekeeperConfig signing = GatekeeperConfig.fromEnvironment(environment(null));
+        GatekeeperConfig verifying = GatekeeperConfig.fromEnvironment(verifyOnly);
+
+        assertThat(signing.signingKeySecretId()).hasValue("SigningKeySecret");
+        assertThat(signing.publicKeySecretId()).isEmpty();
+        assertThat(verifying.signingKeySecretId()).isEmpty();
+        assertThat(verifying.publicKeySecretId()).hasValue("PublicKeySecret");
+    }
+
+    @Test
+    void aFunctionGivenBothKeySetsOrNeitherFailsAtStartNamingTheVariables() {
+        Map<String, String> both = environment(null);
+        both.put(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, "PublicKeySecret");
+        Map<String, String> neither = environment(null);
+        neither.remove(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
+
+        assertThatThrownBy(() -> GatekeeperConfig.fromEnvironment(both))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Set either SIGNING_KEY_SECRET_ARN (a function that signs tokens) or PUBLIC_KEY_SECRET_ARN "
+                        + "(a function that only verifies them), not both");
+        assertThatThrownBy(() -> GatekeeperConfig.fromEnvironment(neither))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Missing environment variables: SIGNING_KEY_SECRET_ARN or PUBLIC_KEY_SECRET_ARN");
+    }
+
+    /** What the verify-only handlers' Lambda constructors check before anything is built or loaded. */
+    @Test
+    void aVerifyOnlyFunctionWhoseEnvironmentNamesThePrivateKeySetRefusesToStart() {
+        assertThatThrownBy(() -> Gatekeeper.refuseSigningKeys(environment(null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only verifies tokens")
+                .hasMessageContaining("PUBLIC_KEY_SECRET_ARN");
+        Map<String, String> verifyOnly = environment(null);
+        verifyOnly.remove(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
+        verifyOnly.put(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, "PublicKeySecret");
+        Gatekeeper.refuseSigningKeys(verifyOnly);
     }
 }

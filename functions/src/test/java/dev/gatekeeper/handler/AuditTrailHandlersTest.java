@@ -231,7 +231,7 @@ class AuditTrailHandlersTest {
         Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
         gk.invoke(RevokeTokenHandler::new, ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", issued.tokenId())
                 .apiKey(MERCHANT_KEY).build());
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
 
         assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer(issued.accessToken())
                 .from(CALLER_IP).build(), new TestLambdaContext("TokenAuthorizerFunction")))
@@ -247,7 +247,7 @@ class AuditTrailHandlersTest {
 
     @Test
     void theAuthorizerRecordsADenialForAnAddressOutsideTheAllowList() {
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
 
         authorizer.handleRequest(AuthorizerEvents.request().apiKey(FILTERED_MERCHANT_KEY).from(CALLER_IP).build(),
                 new TestLambdaContext("TokenAuthorizerFunction"));
@@ -260,7 +260,7 @@ class AuditTrailHandlersTest {
 
     @Test
     void theAuthorizerWritesNothingForAForgedOrUnknownCredential() {
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
 
         assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer("eyJhbGciOiJub25lIn0.e30.")
                 .build(), new TestLambdaContext("TokenAuthorizerFunction")))

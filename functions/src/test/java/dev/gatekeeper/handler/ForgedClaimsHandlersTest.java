@@ -56,7 +56,7 @@ class ForgedClaimsHandlersTest {
     void aForgedTokenWithoutItsIpFilterIsRefusedByTheAuthorizer() throws Exception {
         String live = gk.requestToken(FILTERED_MERCHANT_KEY, "{\"scopes\":[\"admin\"],\"expiresIn\":600}").accessToken();
         String unfiltered = resign(live, claims -> claims.claim("ip_filtering", false));
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
 
         assertThatThrownBy(() -> authorizer.handleRequest(AuthorizerEvents.request().bearer(unfiltered).from("203.0.113.9").build(),
                 new TestLambdaContext("TokenAuthorizerFunction")))

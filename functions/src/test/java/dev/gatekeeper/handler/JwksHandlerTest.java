@@ -7,11 +7,9 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.gatekeeper.core.keys.SigningKeySet;
-import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.GatekeeperFixture.Response;
-import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
 import java.time.Duration;
 import java.util.Iterator;
@@ -87,8 +85,7 @@ class JwksHandlerTest {
     @Test
     void aKeyRemovedFromTheSecretDisappearsOnceTheKeyCacheRefreshes() {
         assertThat(kids(jwks())).hasSize(2);
-        MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
-                .secretString(SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND))));
+        gk.storeKeys(TestKeys.only(TestKeys.SECOND));
 
         gk.clock.advance(Duration.ofSeconds(300));
         assertThat(kids(jwks())).as("still within the cache age").hasSize(2);

@@ -113,7 +113,7 @@ class KeyRotationThroughJwksTest {
     /** A rotation by a rotation function configured with {@code SIGNING_ALGORITHM=algorithm}. */
     private void rotateTheSigningKey(SigningAlgorithm algorithm) {
         MotoServer moto = MotoServer.shared();
-        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, algorithm);
+        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, algorithm, gk.publicSecretArn);
         String version = moto.startRotation(gk.secretArn);
         for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
             rotation.rotate(step, gk.secretArn, version);
@@ -139,7 +139,7 @@ class KeyRotationThroughJwksTest {
         for (String token : List.of(before, after)) {
             assertThat(gk.invoke(RequestTokenHandler::new, ApiEvents.post("/tokens").bearer(token)
                     .json("{\"scopes\":[\"admin\"]}").build()).status()).as("bearer credential").isEqualTo(201);
-            var decision = new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
+            var decision = new TokenAuthorizerHandler(gk.verifying).handleRequest(
                     AuthorizerEvents.request().bearer(token).build(), new TestLambdaContext("TokenAuthorizerFunction"));
             assertThat(decision.getPrincipalId()).as("authorizer").isEqualTo("merchant01");
         }
@@ -188,7 +188,7 @@ class KeyRotationThroughJwksTest {
                 ApiEvents.post("/tokens").bearer(before).json("{\"scopes\":[\"admin\"]}").build());
         assertThat(issuedWithOldToken.status()).isEqualTo(201);
         assertThat(kidOf(issuedWithOldToken.accessToken())).isNotEqualTo(TestKeys.FIRST.kid());
-        var decision = new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
+        var decision = new TokenAuthorizerHandler(gk.verifying).handleRequest(
                 AuthorizerEvents.request().bearer(before).build(), new TestLambdaContext("TokenAuthorizerFunction"));
         assertThat(decision.getPrincipalId()).isEqualTo("merchant01");
     }

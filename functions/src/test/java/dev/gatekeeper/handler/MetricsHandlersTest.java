@@ -156,7 +156,7 @@ class MetricsHandlersTest {
 
     @Test
     void theAuthorizerCountsItsRefusalsAndDenialsByReason() {
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
         TestLambdaContext context = new TestLambdaContext("TokenAuthorizerFunction");
 
         JsonNode denied;
@@ -185,7 +185,7 @@ class MetricsHandlersTest {
         var revoked = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
         gk.invoke(RevokeTokenHandler::new, ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", revoked.tokenId())
                 .apiKey(MERCHANT_KEY).build());
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
         TestLambdaContext context = new TestLambdaContext("TokenAuthorizerFunction");
         List<AuthorizerEvents> refusals = List.of(
                 AuthorizerEvents.request(),

@@ -23,6 +23,7 @@ import dev.gatekeeper.api.ApiEndpoint;
 import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.CapturedOutput;
@@ -81,14 +82,17 @@ class NoSecretsInLogsTest {
         Stream.of(GROUP_KEY, PARTNER_KEY, MERCHANT_KEY, FILTERED_MERCHANT_KEY, OTHER_PARTNER_KEY, OTHER_MERCHANT_KEY,
                 NEVER_ISSUED_KEY).forEach(this::knownApiKey);
         knownPrivateKey(TestKeys.FIRST);
-        MotoServer.shared().secretsManager().deleteSecret(DeleteSecretRequest.builder()
-                .secretId(keyless.secretArn).forceDeleteWithoutRecovery(true).build());
+        for (String secret : List.of(keyless.secretArn, keyless.publicSecretArn)) {
+            MotoServer.shared().secretsManager().deleteSecret(DeleteSecretRequest.builder()
+                    .secretId(secret).forceDeleteWithoutRecovery(true).build());
+        }
         Gatekeeper tableDown = gk.gatekeeperWith(unreachableDynamoDb());
         Gatekeeper broken = gk.gatekeeperWith(failingDynamoDb());
         String rotatedSecret = MotoServer.shared().createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String rotationVersion = MotoServer.shared().startRotation(rotatedSecret);
         RotateSigningKeyHandler rotation = new RotateSigningKeyHandler(new SigningKeyRotation(
-                MotoServer.shared().secretsManager(), Clock.systemUTC(), SigningKeyRotation.DEFAULT_KEYS_TO_KEEP));
+                MotoServer.shared().secretsManager(), Clock.systemUTC(), SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
+                SigningAlgorithm.RS256, MotoServer.shared().createPublicKeySecret(TestKeys.only(TestKeys.FIRST))));
 
         try (CapturedOutput output = CapturedOutput.start()) {
             // Tokens for oneself: API key, bearer token, and each way credentials or input are refused.
@@ -168,7 +172,7 @@ class NoSecretsInLogsTest {
             String live = api(RequestTokenHandler::new, post("/tokens").apiKey(MERCHANT_KEY).json(ISSUE_BODY), 201).accessToken();
             api(keyless, RequestTokenHandler::new, post("/tokens").apiKey(MERCHANT_KEY).json(ISSUE_BODY), 503);
             api(keyless, JwksHandler::new, ApiEvents.get("/.well-known/jwks.json"), 503);
-            authorize(keyless.gatekeeper, AuthorizerEvents.request().bearer(live), "error");
+            authorize(keyless.verifying, AuthorizerEvents.request().bearer(live), "error");
             api(tableDown, RequestTokenHandler::new, post("/tokens").apiKey(MERCHANT_KEY).json(ISSUE_BODY), 503);
             api(tableDown, RevokeAllTokensHandler::new, post("/tokens/revoke").bearer(live), 503);
             authorize(tableDown, AuthorizerEvents.request().apiKey(MERCHANT_KEY), "error");
@@ -218,17 +222,22 @@ class NoSecretsInLogsTest {
 
     private <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response api(
             Function<Gatekeeper, H> handler, ApiEvents event, int status) {
-        return api(gk.gatekeeper, handler, event, status);
+        return api(gk, handler, event, status);
     }
 
+    /** The handler with the service its function gets: verify-only unless it issues tokens. */
     private <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response api(
             GatekeeperFixture fixture, Function<Gatekeeper, H> handler, ApiEvents event, int status) {
-        return api(fixture.gatekeeper, handler, event, status);
+        return run(fixture.handlerFor(handler), event, status);
     }
 
     private <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response api(
             Gatekeeper service, Function<Gatekeeper, H> handler, ApiEvents event, int status) {
-        H instance = handler.apply(service);
+        return run(handler.apply(service), event, status);
+    }
+
+    private Response run(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> instance,
+                         ApiEvents event, int status) {
         requests++;
         Response response = new Response(instance.handleRequest(event.build(),
                 new TestLambdaContext(instance.getClass().getSimpleName())));
@@ -240,7 +249,7 @@ class NoSecretsInLogsTest {
     }
 
     private void authorize(AuthorizerEvents event, String outcome) {
-        authorize(gk.gatekeeper, event, outcome);
+        authorize(gk.verifying, event, outcome);
     }
 
     private void authorize(Gatekeeper service, AuthorizerEvents event, String outcome) {

@@ -78,7 +78,7 @@ class OAuthSampleEventsTest {
 
     @Test
     void theAuthorizerEventAllowsTheMerchantForTheProtectedApisStage() {
-        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
         APIGatewayCustomAuthorizerEvent event = authorizerEvent();
         assertThatThrownBy(() -> authorizer.handleRequest(event, new TestLambdaContext("TokenAuthorizerFunction")))
                 .isInstanceOf(AuthorizerEndpoint.Unauthorized.class);

@@ -67,7 +67,7 @@ class RequestLogHandlersTest {
     void theAuthorizerLogsWhichCredentialItAllowed() {
         GatekeeperFixture.Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
         try (CapturedOutput output = CapturedOutput.start()) {
-            new TokenAuthorizerHandler(gk.gatekeeper).handleRequest(
+            new TokenAuthorizerHandler(gk.verifying).handleRequest(
                     AuthorizerEvents.request().bearer(issued.accessToken()).build(), new TestLambdaContext("authorizer"));
 
             assertThat(output.logLinesOf(AuthorizerEndpoint.class)).singleElement()

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
 import dev.gatekeeper.config.GatekeeperConfig;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.VerificationKeySet;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
 import dev.gatekeeper.testing.TestLambdaContext;
@@ -27,6 +29,8 @@ class RotateSigningKeyHandlerTest {
 
     private final MotoServer moto = MotoServer.shared();
     private final TestLambdaContext context = new TestLambdaContext("RotateSigningKeyFunction");
+    /** The public key secret the rotation publishes to: the placeholder CloudFormation generates, at first. */
+    private final String publicSecret = moto.createSecret("placeholder-generated-by-cloudformation");
 
     /** The event as Secrets Manager sends it, deserialised the way the Lambda Java runtime does. */
     private static SecretsManagerRotationEvent event(String step, String secretId, String token) {
@@ -38,6 +42,10 @@ class RotateSigningKeyHandlerTest {
 
     private SigningKeySet currentKeys(String secret) {
         return new SecretsManagerSigningKeySource(moto.secretsManager(), secret).load();
+    }
+
+    private VerificationKeySet publishedKeys() {
+        return new SecretsManagerPublicKeySource(moto.secretsManager(), publicSecret).load();
     }
 
     @Test
@@ -52,7 +60,8 @@ class RotateSigningKeyHandlerTest {
     @Test
     void theFourStepsFromSecretsManagerMakeANewKeyCurrentAndKeepTheOldOne() {
         RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
-                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP));
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
+                        SigningAlgorithm.RS256, publicSecret));
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
 
@@ -63,12 +72,14 @@ class RotateSigningKeyHandlerTest {
         SigningKeySet keys = currentKeys(secret);
         assertThat(keys.current().kid()).isNotEqualTo(TestKeys.FIRST.kid());
         assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
+        assertThat(publishedKeys()).isEqualTo(keys.verificationKeys());
     }
 
     @Test
     void aStepThatFailsReachesTheRuntimeSoSecretsManagerMarksTheRotationFailed() {
         RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
-                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP));
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
+                        SigningAlgorithm.RS256, publicSecret));
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
 
@@ -84,6 +95,7 @@ class RotateSigningKeyHandlerTest {
         RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
                 "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", moto.endpoint().toString(),
+                GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret,
                 "SIGNING_KEYS_TO_KEEP", "2")));
 
         withDummyCredentials(() -> {
@@ -103,6 +115,7 @@ class RotateSigningKeyHandlerTest {
         RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
                 "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", moto.endpoint().toString(),
+                GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret,
                 GatekeeperConfig.SIGNING_ALGORITHM, "ES256")));
 
         withDummyCredentials(() -> {
@@ -113,6 +126,7 @@ class RotateSigningKeyHandlerTest {
         SigningKeySet keys = currentKeys(secret);
         assertThat(keys.current().algorithm()).isEqualTo(SigningAlgorithm.ES256);
         assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
+        assertThat(publishedKeys()).isEqualTo(keys.verificationKeys());
     }
 
     @Test
@@ -121,7 +135,8 @@ class RotateSigningKeyHandlerTest {
         String token = moto.startRotation(secret);
         RotateSigningKeyHandler handler = withDummyCredentials(() -> new RotateSigningKeyHandler(Map.of(
                 "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", moto.endpoint().toString())));
+                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
+                GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret)));
 
         withDummyCredentials(() -> {
             STEPS.forEach(step -> handler.handleRequest(event(step, secret, token), context));
@@ -137,7 +152,7 @@ class RotateSigningKeyHandlerTest {
     void aHandlerWithAnInvalidSigningAlgorithmFailsAtStartWithTheReason() {
         for (String invalid : List.of("HS256", "rs256 ", "ES384")) {
             assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1",
-                    GatekeeperConfig.SIGNING_ALGORITHM, invalid)))
+                    GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret, GatekeeperConfig.SIGNING_ALGORITHM, invalid)))
                     .as(invalid)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("SIGNING_ALGORITHM must be one of RS256, ES256, not \"" + invalid + "\"");
@@ -149,6 +164,13 @@ class RotateSigningKeyHandlerTest {
         assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("AWS_REGION is not set");
+    }
+
+    @Test
+    void aHandlerWithoutThePublicKeySecretFailsAtStartRatherThanRotateKeysVerifiersCannotLearn() {
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("PUBLIC_KEY_SECRET_ARN is not set");
     }
 
     @Test

@@ -6,19 +6,24 @@ import static dev.gatekeeper.handler.DynamoDbFaultsTest.issue;
 import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
 import static dev.gatekeeper.testing.GatekeeperFixture.PARTNER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.GatekeeperFixture.Response;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
+import dev.gatekeeper.testing.TestLambdaContext;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +34,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the signing-key secret holds decides whether the service signs at all: anything but a usable key set at
- * {@code AWSCURRENT} fails closed with 503 and nothing is issued or stored; a rotation that never finished is
- * invisible until Secrets Manager moves {@code AWSCURRENT}.
+ * What the signing-key secret holds decides whether the service signs at all, and what the public key secret holds
+ * whether the verify-only functions verify: anything but a usable key set at {@code AWSCURRENT} fails closed with 503
+ * and nothing is issued or stored; a rotation that never finished signs with nothing new.
  */
 class SigningKeyContentFaultsTest {
     /** Outlives the key cache period the tests move the clock past (the default lifetime is 10 s). */
@@ -72,7 +77,52 @@ class SigningKeyContentFaultsTest {
         assertServiceUnavailable(issued);
         assertThat(issued.body().get("returnDescription").asText()).isEqualTo("Signing keys are unavailable");
         assertThat(gk.gatekeeper.tokenStore().listForOrganisation(new OrganisationId("merchant01"), 10)).isEmpty();
-        assertServiceUnavailable(gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build()));
+    }
+
+    static Stream<Arguments> unusablePublicKeySets() throws JOSEException {
+        String publicEc = JSONObjectUtils.toJSONString(new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate()
+                .toPublicJWK().toJSONObject());
+        String kid = TestKeys.SECOND.kid();
+        return Stream.of(
+                Arguments.of("the private key set (the signing key secret named by mistake)",
+                        SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND))),
+                Arguments.of("a private EC key among public ones", "{\"current\":\"" + kid + "\",\"keys\":["
+                        + JSONObjectUtils.toJSONString(TestKeys.SECOND.publicJwk().toJSONObject()) + ","
+                        + JSONObjectUtils.toJSONString(TestKeys.EC_FIRST.privateJwk().toJSONObject()) + "]}"),
+                Arguments.of("malformed JSON", "{\"current\": \"" + kid + "\", \"keys\": ["),
+                Arguments.of("an EC key without alg ES256", "{\"current\":\"ec-1\",\"keys\":[" + publicEc + "]}"),
+                Arguments.of("current names a missing key", "{\"current\":\"gone\",\"keys\":["
+                        + JSONObjectUtils.toJSONString(TestKeys.SECOND.publicJwk().toJSONObject()) + "]}"),
+                Arguments.of("the CloudFormation placeholder", "{\"placeholder\":\"replaced by the first rotation\"}"));
+    }
+
+    /**
+     * The verify-only functions read only the public key secret. Anything there but public keys fails them closed,
+     * and a private key above all: it means the wiring is wrong, and the function must not hold it, let alone use it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusablePublicKeySets")
+    void anUnusablePublicKeySetFailsTheVerifyOnlyFunctionsClosedWithoutQuotingIt(String what, String secretValue) {
+        Response issued = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
+        putPublic(secretValue);
+
+        Response jwks = gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
+        Response introspected = gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken()));
+
+        for (Response response : List.of(jwks, introspected)) {
+            assertServiceUnavailable(response);
+            assertThat(response.raw().getBody()).doesNotContain(privateExponentOfTheStoredKey());
+        }
+        assertThatThrownBy(() -> new TokenAuthorizerHandler(gk.verifying).handleRequest(
+                AuthorizerEvents.request().bearer(issued.accessToken()).build(), new TestLambdaContext("authorizer")))
+                .isInstanceOf(AuthorizerEndpoint.Unavailable.class);
+        assertThat(gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY)).status())
+                .as("the signing functions read their own secret").isEqualTo(201);
+    }
+
+    /** A private parameter of the keys the tests above store, which no response may ever carry. */
+    private static String privateExponentOfTheStoredKey() {
+        return ((com.nimbusds.jose.jwk.RSAKey) TestKeys.SECOND.privateJwk()).getPrivateExponent().toString();
     }
 
     /**
@@ -85,13 +135,16 @@ class SigningKeyContentFaultsTest {
     @Test
     void invalidKeysAppearingOnAReloadFailClosedEvenWithValidKeysCachedAndAFixedSecretRecoversOnTheNextRequest() {
         Response before = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
+        assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, before.accessToken()))
+                .body().get("active").asBoolean()).as("the public keys are cached").isTrue();
         putCurrent("{\"current\": \"broken");
+        putPublic("{\"current\": \"broken");
         gk.clock.advance(gk.gatekeeper.signingKeys().maxAge().plusSeconds(1));
 
         assertServiceUnavailable(gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY)));
         assertServiceUnavailable(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, before.accessToken())));
 
-        putCurrent(SigningKeySetJson.format(TestKeys.only(TestKeys.FIRST)));
+        gk.storeKeys(TestKeys.only(TestKeys.FIRST));
 
         assertThat(gk.invoke(RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
         assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, before.accessToken()))
@@ -99,23 +152,26 @@ class SigningKeyContentFaultsTest {
     }
 
     /**
-     * A rotation stuck half-way: the new key set was written as {@code AWSPENDING} but {@code AWSCURRENT} never
-     * moved (finishSecret did not run). The service reads {@code AWSCURRENT} only, so it keeps signing with the old
-     * current key, verifies its tokens, and does not publish the pending key.
+     * A rotation stuck half-way: the new key set was written as {@code AWSPENDING} and its public halves published
+     * (setSecret ran), but {@code AWSCURRENT} never moved (finishSecret did not run). The signing functions read
+     * {@code AWSCURRENT} only, so they keep signing with the old current key; the verify-only functions already know
+     * the next key, which signs nothing yet, and still verify every token of the old one.
      */
     @Test
-    void aRotationStuckHalfWayKeepsSigningAndPublishingTheCurrentKeysOnly() throws ParseException {
+    void aRotationStuckHalfWayKeepsSigningWithTheCurrentKeyWhileTheNextOneIsAlreadyKnown() throws ParseException {
         Response before = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
         MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
                 .secretString(SigningKeySetJson.format(TestKeys.rotated()))
                 .versionStages("AWSPENDING"));
+        putPublic(VerificationKeySetJson.format(TestKeys.rotated().verificationKeys()));
         gk.clock.advance(gk.gatekeeper.signingKeys().maxAge().plusSeconds(1));
 
         Response after = gk.requestToken(MERCHANT_KEY, LONG_LIVED);
         Response jwks = gk.invoke(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build());
 
         assertThat(kid(after.accessToken())).isEqualTo(TestKeys.FIRST.kid());
-        assertThat(jwks.body().get("keys").findValuesAsText("kid")).containsExactly(TestKeys.FIRST.kid());
+        assertThat(jwks.body().get("keys").findValuesAsText("kid"))
+                .containsExactly(TestKeys.SECOND.kid(), TestKeys.FIRST.kid());
         for (Response token : List.of(before, after)) {
             assertThat(gk.invoke(IntrospectTokenHandler::new, introspect(PARTNER_KEY, token.accessToken()))
                     .body().get("active").asBoolean()).isTrue();
@@ -124,6 +180,11 @@ class SigningKeyContentFaultsTest {
 
     private void putCurrent(String value) {
         MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.secretArn)
+                .secretString(value));
+    }
+
+    private void putPublic(String value) {
+        MotoServer.shared().secretsManager().putSecretValue(request -> request.secretId(gk.publicSecretArn)
                 .secretString(value));
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TokenAuthorizerHandlerTest {
     private final GatekeeperFixture gk = GatekeeperFixture.create();
     /** One container: the handler and its caches live across the requests of a test. */
-    private final TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+    private final TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifying);
 
     private IamPolicyResponseV1 authorize(AuthorizerEvents event) {
         return authorize(event.build());

@@ -31,7 +31,7 @@ class TokenAuthorizerReadCostTest {
 
     @BeforeEach
     void aContainerWithACountingDynamoDbClient() {
-        authorizer = new TokenAuthorizerHandler(gk.gatekeeperWith(dynamoDb.client()));
+        authorizer = new TokenAuthorizerHandler(gk.verifyingWith(dynamoDb.client()));
     }
 
     private List<String> callsFor(AuthorizerEvents event) {

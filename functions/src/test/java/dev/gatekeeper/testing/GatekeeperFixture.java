@@ -11,12 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.config.GatekeeperConfig;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.handler.RequestOrganisationTokenHandler;
 import dev.gatekeeper.handler.RequestTokenHandler;
@@ -31,8 +34,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * A complete service for handler tests: its own table in DynamoDB Local, its own signing-key secret in moto, the
- * real adapters and SDK clients, a clock the test moves, and the demo organisations of {@code events/} seeded.
+ * A complete service for handler tests: its own table in DynamoDB Local, its own signing-key secret and public key
+ * secret in moto (consistent, as a finished rotation leaves them), the real adapters and SDK clients, a clock the
+ * test moves, and the demo organisations of {@code events/} seeded.
+ *
+ * <p>Two services over them, as deployed: {@link #gatekeeper} reads the private signing keys (the functions that
+ * issue tokens), {@link #verifying} reads only the public key set (every other function). {@link #invoke} gives each
+ * handler the one its function gets.
  */
 public final class GatekeeperFixture {
     public static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
@@ -51,10 +59,16 @@ public final class GatekeeperFixture {
     public final MutableClock clock = new MutableClock(START);
     public final String tableName;
     public final String secretArn;
+    /** The public key secret: the public halves of the keys in {@link #secretArn}. */
+    public final String publicSecretArn;
     public final DynamoDbOrganisationRegistry organisations;
     public final DynamoDbApiKeyRegistry apiKeys;
+    /** The signing service, with the private keys: what the functions that issue tokens get. */
     public final Gatekeeper gatekeeper;
+    /** The verify-only service, with the public key set only: what the other functions get. */
+    public final Gatekeeper verifying;
     private final GatekeeperConfig config;
+    private final GatekeeperConfig verifyOnlyConfig;
     private final MotoServer moto;
     private final Deque<UUID> nextTokenIds = new ArrayDeque<>();
     private final Deque<Runnable> onNextTokenId = new ArrayDeque<>();
@@ -65,6 +79,7 @@ public final class GatekeeperFixture {
         MotoServer moto = MotoServer.shared();
         this.tableName = dynamo.createTokenTable();
         this.secretArn = moto.createSigningKeySecret(keys);
+        this.publicSecretArn = moto.createPublicKeySecret(keys);
         this.organisations = new DynamoDbOrganisationRegistry(dynamo.client(), tableName);
         this.apiKeys = new DynamoDbApiKeyRegistry(dynamo.client(), tableName);
         this.moto = moto;
@@ -73,7 +88,13 @@ public final class GatekeeperFixture {
                 GatekeeperConfig.SIGNING_KEY_SECRET_ARN, secretArn,
                 GatekeeperConfig.TOKEN_ISSUER, ISSUER,
                 GatekeeperConfig.TOKEN_AUDIENCE, AUDIENCE));
+        this.verifyOnlyConfig = GatekeeperConfig.fromEnvironment(Map.of(
+                GatekeeperConfig.TABLE_NAME, tableName,
+                GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecretArn,
+                GatekeeperConfig.TOKEN_ISSUER, ISSUER,
+                GatekeeperConfig.TOKEN_AUDIENCE, AUDIENCE));
         this.gatekeeper = gatekeeperWith(dynamo.client());
+        this.verifying = verifyingWith(dynamo.client());
         seedDemoOrganisations();
     }
 
@@ -89,6 +110,25 @@ public final class GatekeeperFixture {
     public Gatekeeper gatekeeperWith(DynamoDbClient dynamoDb, SecretsManagerClient secretsManager) {
         return Gatekeeper.create(config, dynamoDb, new SecretsManagerSigningKeySource(secretsManager, secretArn),
                 clock, this::nextTokenId);
+    }
+
+    /** Another container of the verify-only service, with the DynamoDB client given. */
+    public Gatekeeper verifyingWith(DynamoDbClient dynamoDb) {
+        return verifyingWith(dynamoDb, moto.secretsManager());
+    }
+
+    /** Another verify-only container whose public keys come through {@code secretsManager}. */
+    public Gatekeeper verifyingWith(DynamoDbClient dynamoDb, SecretsManagerClient secretsManager) {
+        return Gatekeeper.verifyOnly(verifyOnlyConfig, dynamoDb,
+                new SecretsManagerPublicKeySource(secretsManager, publicSecretArn), clock);
+    }
+
+    /** Replaces both secrets' values with {@code keys}, as a finished rotation leaves them. */
+    public void storeKeys(SigningKeySet keys) {
+        SecretsManagerClient secrets = moto.secretsManager();
+        secrets.putSecretValue(request -> request.secretId(secretArn).secretString(SigningKeySetJson.format(keys)));
+        secrets.putSecretValue(request -> request.secretId(publicSecretArn)
+                .secretString(VerificationKeySetJson.format(keys.verificationKeys())));
     }
 
     /** A fresh service with one signing key. */
@@ -139,12 +179,24 @@ public final class GatekeeperFixture {
         return next != null ? next : UUID.randomUUID();
     }
 
-    /** Builds a handler the way the local runner and tests do: with this fixture's service. */
+    /**
+     * Builds a handler with the service its deployed function gets, and runs it: the verify-only one, unless the
+     * handler issues tokens (an issuing handler refuses a service without signing keys when it is built).
+     */
     public <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response invoke(
             Function<Gatekeeper, H> handler, APIGatewayProxyRequestEvent event) {
-        H instance = handler.apply(gatekeeper);
+        H instance = handlerFor(handler);
         APIGatewayProxyResponseEvent response = instance.handleRequest(event, new TestLambdaContext(instance.getClass().getSimpleName()));
         return new Response(response);
+    }
+
+    /** The handler built as its function builds it: without the signing keys unless it needs them to issue. */
+    public <H> H handlerFor(Function<Gatekeeper, H> handler) {
+        try {
+            return handler.apply(verifying);
+        } catch (IllegalStateException needsSigningKeys) {
+            return handler.apply(gatekeeper);
+        }
     }
 
     /** POST /tokens with an API key: a token of the key's own organisation (fails the test unless 201). */

@@ -3,6 +3,7 @@ package dev.gatekeeper.testing;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,6 +96,11 @@ public final class MotoServer {
     /** Creates a secret holding {@code keys} in the stored format; returns its ARN. */
     public String createSigningKeySecret(SigningKeySet keys) {
         return createSecret(SigningKeySetJson.format(keys));
+    }
+
+    /** Creates a secret holding the public halves of {@code keys}, as rotation publishes them; returns its ARN. */
+    public String createPublicKeySecret(SigningKeySet keys) {
+        return createSecret(VerificationKeySetJson.format(keys.verificationKeys()));
     }
 
     /** Creates a secret holding {@code value} (for example the placeholder CloudFormation generates); returns its ARN. */

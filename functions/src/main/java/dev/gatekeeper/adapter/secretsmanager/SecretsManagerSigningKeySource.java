@@ -6,16 +6,13 @@ import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeySource;
 import java.util.Objects;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * The signing keys as kept in one Secrets Manager secret (format: {@link SigningKeySetJson}), read at the
+ * The private signing keys as kept in one Secrets Manager secret (format: {@link SigningKeySetJson}), read at the
  * {@code AWSCURRENT} stage. A secret that is missing or holds anything but a usable key set is
  * {@link InvalidSigningKeysException}, so the service fails closed; an outage stays the SDK's exception.
  */
 public final class SecretsManagerSigningKeySource implements SigningKeySource {
-    private static final String AWSCURRENT = "AWSCURRENT";
-
     private final SecretsManagerClient client;
     private final String secretId;
 
@@ -26,16 +23,6 @@ public final class SecretsManagerSigningKeySource implements SigningKeySource {
 
     @Override
     public SigningKeySet load() {
-        String value;
-        try {
-            value = client.getSecretValue(request -> request.secretId(secretId).versionStage(AWSCURRENT))
-                    .secretString();
-        } catch (ResourceNotFoundException e) {
-            throw new InvalidSigningKeysException("the signing key secret " + secretId + " has no current value", e);
-        }
-        if (value == null) {
-            throw new InvalidSigningKeysException("the signing key secret " + secretId + " holds no text");
-        }
-        return SigningKeySetJson.parse(value);
+        return SigningKeySetJson.parse(CurrentSecretValue.read(client, secretId, "the signing key secret"));
     }
 }

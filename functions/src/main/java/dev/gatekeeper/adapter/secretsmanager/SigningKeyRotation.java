@@ -9,6 +9,8 @@ import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
+import dev.gatekeeper.core.keys.VerificationKeySet;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
@@ -25,8 +27,18 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 /**
  * Rotates the signing key set kept in a Secrets Manager secret, one step per call, following the contract of a
  * Secrets Manager rotation function: {@code createSecret} stores the next key set as the {@code AWSPENDING} version
- * named by the client request token, {@code testSecret} proves it, {@code finishSecret} moves {@code AWSCURRENT} to
- * it. Every step may be retried, so every step is idempotent.
+ * named by the client request token, {@code setSecret} publishes its public halves to the public key secret,
+ * {@code testSecret} proves both, {@code finishSecret} moves {@code AWSCURRENT} to it. Every step may be retried, so
+ * every step is idempotent.
+ *
+ * <p>The public key secret is what the functions that only verify tokens read, so they never hold a private key. It
+ * gets the pending set's public halves before that set becomes current: verifiers know the new key before any
+ * function can sign with it (signing functions load only {@code AWSCURRENT}), and the key it replaces stays in both
+ * sets as a previous key, so tokens it signed keep verifying everywhere. A key the pending set drops (older than
+ * {@code keysToKeep} rotations) leaves the public set in {@code setSecret} and the private one in
+ * {@code finishSecret}, moments apart: verify-only functions stop accepting it at about the time the others do.
+ * {@code testSecret} refuses to let the rotation finish unless the public secret holds exactly the pending set's
+ * public halves.
  *
  * <p>A rotation adds a fresh key of the configured algorithm (RS256: RSA 2048, ES256: EC P-256) as the current one and
  * keeps the previous keys, whatever their algorithm, at most {@code keysToKeep} in all, so tokens signed before the
@@ -43,14 +55,14 @@ public final class SigningKeyRotation {
     private final Clock clock;
     private final int keysToKeep;
     private final SigningAlgorithm algorithm;
+    private final String publicKeySecretId;
 
-    /** Rotates to RS256 keys, the default. */
-    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep) {
-        this(client, clock, keysToKeep, SigningAlgorithm.DEFAULT);
-    }
-
-    /** @param algorithm the algorithm of the keys this rotation makes */
-    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep, SigningAlgorithm algorithm) {
+    /**
+     * @param algorithm         the algorithm of the keys this rotation makes
+     * @param publicKeySecretId the secret that gets the public halves of every key set this rotation makes current
+     */
+    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep, SigningAlgorithm algorithm,
+                              String publicKeySecretId) {
         if (keysToKeep < 2) {
             // With one key, a rotation would drop the key that signed every token still in circulation.
             throw new IllegalArgumentException("keysToKeep must be at least 2 (the new key and the one it replaces)");
@@ -59,6 +71,7 @@ public final class SigningKeyRotation {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keysToKeep = keysToKeep;
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        this.publicKeySecretId = Objects.requireNonNull(publicKeySecretId, "publicKeySecretId");
     }
 
     /** Runs one rotation step ({@code createSecret}, {@code setSecret}, {@code testSecret}, {@code finishSecret}). */
@@ -84,7 +97,7 @@ public final class SigningKeyRotation {
         }
         switch (step) {
             case "createSecret" -> createSecret(secretId, clientRequestToken);
-            case "setSecret" -> setSecret();
+            case "setSecret" -> setSecret(secretId, clientRequestToken);
             case "testSecret" -> testSecret(secretId, clientRequestToken);
             case "finishSecret" -> finishSecret(secretId, clientRequestToken, metadata.versionIdsToStages());
             default -> throw new IllegalArgumentException("unknown rotation step " + step);
@@ -111,17 +124,24 @@ public final class SigningKeyRotation {
     }
 
     /**
-     * Nothing to do: unlike a database password, the key set has no copy outside the secret. Verifiers load it from
-     * the secret, and they pick up the new version (and its kid) once {@code finishSecret} makes it current.
+     * Publishes the public halves of the pending key set, unless the public secret already holds exactly them (a
+     * retry). From here on verifiers may load the new key; nothing signs with it until {@code finishSecret}.
      */
-    private void setSecret() {
-        LOG.info("setSecret: nothing outside the secret to update");
+    private void setSecret(String secretId, String token) {
+        VerificationKeySet published = pendingKeySet(secretId, token).verificationKeys();
+        if (publishedKeys().filter(published::equals).isPresent()) {
+            LOG.info("setSecret: the public key secret already holds the {} keys of version {}", published.all().size(),
+                    token);
+            return;
+        }
+        client.putSecretValue(request -> request.secretId(publicKeySecretId)
+                .secretString(VerificationKeySetJson.format(published)));
+        LOG.info("setSecret: the public key secret now holds the {} public keys of version {} (next signer {})",
+                published.all().size(), token, published.current().kid());
     }
 
     private void testSecret(String secretId, String token) {
-        String value = pendingValue(secretId, token)
-                .orElseThrow(() -> new IllegalStateException("version " + token + " holds no key set to test"));
-        SigningKeySet pending = SigningKeySetJson.parse(value);
+        SigningKeySet pending = pendingKeySet(secretId, token);
         proveSignsAndVerifies(pending.current());
         Optional<SigningKeySet> current = currentKeySet(secretId);
         if (current.isPresent()) {
@@ -137,7 +157,12 @@ public final class SigningKeyRotation {
                 }
             }
         }
-        LOG.info("testSecret: version {} signs with {} key {} and keeps the previous keys", token,
+        if (!publishedKeys().filter(pending.verificationKeys()::equals).isPresent()) {
+            // Finishing now would let functions sign with a key the verify-only functions cannot load.
+            throw new IllegalStateException("the public key secret does not hold the public keys of version " + token
+                    + " (setSecret has not run, or the secret was changed since)");
+        }
+        LOG.info("testSecret: version {} signs with {} key {}, keeps the previous keys and is published", token,
                 pending.current().algorithm(), pending.current().kid());
     }
 
@@ -152,6 +177,34 @@ public final class SigningKeyRotation {
                 .moveToVersionId(token)
                 .removeFromVersionId(currentVersion));
         LOG.info("finishSecret: version {} is now AWSCURRENT (was {})", token, currentVersion);
+    }
+
+    private SigningKeySet pendingKeySet(String secretId, String token) {
+        String value = pendingValue(secretId, token)
+                .orElseThrow(() -> new IllegalStateException("version " + token + " holds no key set"));
+        return SigningKeySetJson.parse(value);
+    }
+
+    /**
+     * The public key set now published, or empty if the public secret holds none (its placeholder before the first
+     * rotation, or anything unusable: it is replaced either way).
+     */
+    private Optional<VerificationKeySet> publishedKeys() {
+        String value;
+        try {
+            value = client.getSecretValue(request -> request.secretId(publicKeySecretId).versionStage(AWSCURRENT))
+                    .secretString();
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty(); // no value yet; a secret that does not exist fails the write instead
+        }
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VerificationKeySetJson.parse(value));
+        } catch (InvalidSigningKeysException e) {
+            return Optional.empty();
+        }
     }
 
     /** The value of the pending version, or empty while createSecret has not stored one. */

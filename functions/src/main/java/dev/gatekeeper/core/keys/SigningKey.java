@@ -5,14 +5,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -28,11 +25,13 @@ public final class SigningKey {
     private final String kid;
     private final SigningAlgorithm algorithm;
     private final JWK privateJwk;
+    private final VerificationKey verificationKey;
 
     private SigningKey(String kid, SigningAlgorithm algorithm, JWK privateJwk) {
         this.kid = kid;
         this.algorithm = algorithm;
         this.privateJwk = privateJwk;
+        this.verificationKey = VerificationKey.publicHalf(kid, algorithm, privateJwk);
     }
 
     /**
@@ -85,25 +84,17 @@ public final class SigningKey {
         return privateJwk;
     }
 
+    /** The public half of this key: what verifies its signatures and may be published. */
+    public VerificationKey verificationKey() {
+        return verificationKey;
+    }
+
     /**
      * What may be published of this key: {@code kty}, {@code kid}, {@code use}, {@code alg} and the public parameters
-     * ({@code n e} for RSA, {@code crv x y} for EC). Built from the public parameters alone rather than by stripping the
-     * private key, so no private member (nor any other stored attribute) can ever leak into it.
+     * ({@code n e} for RSA, {@code crv x y} for EC); see {@link VerificationKey#publicJwk()}.
      */
     public JWK publicJwk() {
-        if (privateJwk instanceof RSAKey rsa) {
-            return new RSAKey.Builder(rsa.getModulus(), rsa.getPublicExponent())
-                    .keyID(kid)
-                    .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(algorithm.jwsAlgorithm())
-                    .build();
-        }
-        ECKey ec = (ECKey) privateJwk;
-        return new ECKey.Builder(ec.getCurve(), ec.getX(), ec.getY())
-                .keyID(kid)
-                .keyUse(KeyUse.SIGNATURE)
-                .algorithm(algorithm.jwsAlgorithm())
-                .build();
+        return verificationKey.publicJwk();
     }
 
     /**
@@ -123,10 +114,7 @@ public final class SigningKey {
 
     /** A new verifier of this key's signatures, from its public part. */
     public JWSVerifier newVerifier() throws JOSEException {
-        return switch (algorithm) {
-            case RS256 -> new RSASSAVerifier(((RSAKey) privateJwk).toRSAPublicKey());
-            case ES256 -> new ECDSAVerifier(((ECKey) privateJwk).toECPublicKey());
-        };
+        return verificationKey.newVerifier();
     }
 
     /** Same kid, algorithm and key material. */

@@ -16,6 +16,7 @@ public final class SigningKeySet {
     private final SigningKey current;
     private final Map<String, SigningKey> byKid;
     private final List<SigningKey> ordered;
+    private final VerificationKeySet verificationKeys;
 
     public SigningKeySet(SigningKey current, List<SigningKey> previous) {
         this.current = Objects.requireNonNull(current, "current");
@@ -26,6 +27,8 @@ public final class SigningKeySet {
         }
         this.byKid = Map.copyOf(keys);
         this.ordered = List.copyOf(keys.values());
+        this.verificationKeys = new VerificationKeySet(current.verificationKey(),
+                ordered.subList(1, ordered.size()).stream().map(SigningKey::verificationKey).toList());
     }
 
     public SigningKey current() {
@@ -45,8 +48,16 @@ public final class SigningKeySet {
         return ordered.subList(1, ordered.size());
     }
 
+    /**
+     * The public halves of this set: same kids, same current key, no private parameter. What the public key set
+     * holds, and what a signing function verifies bearer tokens with.
+     */
+    public VerificationKeySet verificationKeys() {
+        return verificationKeys;
+    }
+
     /** What may be published (a JWKS): every key's {@link SigningKey#publicJwk()}, current first. */
     public JWKSet publicJwkSet() {
-        return new JWKSet(ordered.stream().map(SigningKey::publicJwk).toList());
+        return verificationKeys.publicJwkSet();
     }
 }

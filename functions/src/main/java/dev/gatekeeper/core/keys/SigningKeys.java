@@ -1,91 +1,38 @@
 package dev.gatekeeper.core.keys;
 
-import dev.gatekeeper.core.error.GatekeeperException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The container's cache of signing keys. Keys are loaded once and reused; they are reloaded when older than
- * {@code maxAge} (so a rotation reaches every container) or when a token names an unknown {@code kid}. Reloads for
- * unknown kids are rate-limited, so a flood of forged kids cannot turn into a flood of Secrets Manager calls.
- * If no keys can be loaded the service fails closed with 503.
+ * The container's cache of the private signing keys (see {@link KeyCache} for when it reloads): only in the functions
+ * that sign tokens. They verify bearer tokens with the public halves of the same set.
  */
-public final class SigningKeys {
-    private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
-
-    private final SigningKeySource source;
-    private final Clock clock;
-    private final Duration maxAge;
-    private final Duration minRefreshInterval;
-
-    private volatile SigningKeySet cached;
-    private volatile Instant loadedAt = Instant.MIN;
+public final class SigningKeys implements VerificationKeys {
+    private final KeyCache<SigningKeySet> cache;
 
     public SigningKeys(SigningKeySource source, Clock clock, Duration maxAge, Duration minRefreshInterval) {
-        this.source = source;
-        this.clock = clock;
-        this.maxAge = maxAge;
-        this.minRefreshInterval = minRefreshInterval;
+        this.cache = new KeyCache<>(source, SigningKeySet::verificationKeys, clock, maxAge, minRefreshInterval);
     }
 
-    /** How long a loaded key set is used before it is reloaded: how late a rotation reaches this container. */
+    @Override
     public Duration maxAge() {
-        return maxAge;
+        return cache.maxAge();
     }
 
     /** The key set, loaded on first use and reloaded once it is older than {@code maxAge}. */
     public SigningKeySet current() {
-        SigningKeySet keys = cached;
-        if (keys == null || clock.instant().isAfter(loadedAt.plus(maxAge))) {
-            keys = reload(keys);
-        }
-        return keys;
+        return cache.current();
+    }
+
+    @Override
+    public VerificationKeySet publicKeys() {
+        return cache.current().verificationKeys();
     }
 
     /** The key for a {@code kid}; an unknown kid triggers at most one reload per {@code minRefreshInterval}. */
-    public Optional<SigningKey> verificationKey(String kid) {
-        SigningKeySet keys = current();
-        Optional<SigningKey> key = keys.find(kid);
-        if (key.isPresent()) {
-            return key;
-        }
-        if (clock.instant().isBefore(loadedAt.plus(minRefreshInterval))) {
-            return Optional.empty();
-        }
-        return reload(keys).find(kid);
-    }
-
-    private synchronized SigningKeySet reload(SigningKeySet seen) {
-        if (cached != seen && cached != null) {
-            return cached; // another thread reloaded while we waited
-        }
-        try {
-            SigningKeySet fresh = source.load();
-            cached = fresh;
-            loadedAt = clock.instant();
-            return fresh;
-        } catch (InvalidSigningKeysException e) {
-            LOG.error("Signing keys are unusable: {}", e.getMessage());
-            return keepOrFail(e);
-        } catch (RuntimeException e) {
-            LOG.error("Signing keys could not be loaded: {}", e.toString());
-            return keepOrFail(e);
-        }
-    }
-
-    /**
-     * A failed periodic reload keeps the keys already in memory (they were valid a moment ago); with nothing in
-     * memory there is nothing safe to sign or verify with, so the request fails closed.
-     */
-    private SigningKeySet keepOrFail(RuntimeException cause) {
-        if (cached != null && !(cause instanceof InvalidSigningKeysException)) {
-            loadedAt = clock.instant();
-            return cached;
-        }
-        throw GatekeeperException.unavailable("Signing keys are unavailable", cause);
+    @Override
+    public Optional<VerificationKey> verificationKey(String kid) {
+        return cache.verificationKey(kid);
     }
 }

@@ -8,8 +8,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.error.AuthFailure;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
-import dev.gatekeeper.core.keys.SigningKey;
-import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.keys.VerificationKey;
+import dev.gatekeeper.core.keys.VerificationKeys;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import java.text.ParseException;
@@ -33,12 +33,13 @@ public final class JwtAccessTokenVerifier {
     /** Tolerated clock difference for {@code iat} in the future; expiry gets none. */
     private static final long MAX_FUTURE_IAT_SECONDS = 5;
 
-    private final SigningKeys keys;
+    private final VerificationKeys keys;
     private final TokenSettings settings;
     private final Clock clock;
     private final ConcurrentMap<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
-    public JwtAccessTokenVerifier(SigningKeys keys, TokenSettings settings, Clock clock) {
+    /** @param keys public halves only: a signing function's {@code SigningKeys} or a verify-only one's {@code PublicKeys} */
+    public JwtAccessTokenVerifier(VerificationKeys keys, TokenSettings settings, Clock clock) {
         this.keys = keys;
         this.settings = settings;
         this.clock = clock;
@@ -63,7 +64,7 @@ public final class JwtAccessTokenVerifier {
             if (claims.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<SigningKey> key = keys.verificationKey(header.getKeyID());
+            Optional<VerificationKey> key = keys.verificationKey(header.getKeyID());
             // The key, not the header, says how it signs: a token under another algorithm is not its signature.
             if (key.isEmpty() || key.get().algorithm() != algorithm.get() || !jwt.verify(verifierFor(key.get()))) {
                 return Optional.empty();
@@ -103,7 +104,7 @@ public final class JwtAccessTokenVerifier {
                 iat.toInstant(), exp.toInstant(), claims.getIssuer(), audience));
     }
 
-    private JWSVerifier verifierFor(SigningKey key) {
+    private JWSVerifier verifierFor(VerificationKey key) {
         return verifiers.computeIfAbsent(key.kid(), kid -> {
             try {
                 return key.newVerifier();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
@@ -11,6 +12,9 @@ import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeys;
+import dev.gatekeeper.core.keys.VerificationKey;
+import dev.gatekeeper.core.keys.VerificationKeySet;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.JwtAccessTokenSigner;
@@ -20,12 +24,14 @@ import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenSettings;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -39,7 +45,13 @@ class SigningKeyRotationTest {
 
     private final MotoServer moto = MotoServer.shared();
     private final SecretsManagerClient secretsManager = moto.secretsManager();
-    private final SigningKeyRotation rotation = new SigningKeyRotation(secretsManager, CLOCK, 3);
+    /** The public key secret of this test's rotations: CloudFormation's placeholder until a setSecret writes it. */
+    private final String publicSecret = moto.createSecret(PLACEHOLDER);
+    private final SigningKeyRotation rotation = rotation(3, SigningAlgorithm.RS256);
+
+    private SigningKeyRotation rotation(int keysToKeep, SigningAlgorithm algorithm) {
+        return new SigningKeyRotation(secretsManager, CLOCK, keysToKeep, algorithm, publicSecret);
+    }
 
     /** Plays Secrets Manager: starts a rotation and invokes every step, as it invokes the rotation function. */
     private String rotateFully(SigningKeyRotation rotation, String secret) {
@@ -119,7 +131,7 @@ class SigningKeyRotationTest {
     @Test
     void aRotationKeepsTheNewKeyAndOnlyTheNewestPreviousKeysUpToTheLimit() {
         String secret = moto.createSigningKeySecret(TestKeys.rotated());
-        SigningKeyRotation keepingTwo = new SigningKeyRotation(secretsManager, CLOCK, 2);
+        SigningKeyRotation keepingTwo = rotation(2, SigningAlgorithm.RS256);
 
         rotateFully(keepingTwo, secret);
 
@@ -251,7 +263,135 @@ class SigningKeyRotationTest {
 
     @Test
     void keepingFewerThanTwoKeysIsRefused() {
-        assertThatThrownBy(() -> new SigningKeyRotation(secretsManager, CLOCK, 1))
+        assertThatThrownBy(() -> rotation(1, SigningAlgorithm.RS256))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private VerificationKeySet publishedKeys() {
+        return new SecretsManagerPublicKeySource(secretsManager, publicSecret).load();
+    }
+
+    private String publishedValue() {
+        return secretsManager.getSecretValue(request -> request.secretId(publicSecret).versionStage("AWSCURRENT"))
+                .secretString();
+    }
+
+    /** The members of every key the public key secret holds, as stored. */
+    private List<Set<String>> publishedMembers() throws ParseException {
+        List<Set<String>> members = new java.util.ArrayList<>();
+        for (Object key : JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(publishedValue()), "keys")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> jwk = (Map<String, Object>) key;
+            members.add(jwk.keySet());
+        }
+        return members;
+    }
+
+    /**
+     * Step by step: createSecret publishes nothing; setSecret publishes the pending set's public halves while the
+     * old key still signs (so the verifiers know the new key before any token carries it, and the old key stays);
+     * testSecret and finishSecret leave them; afterwards the public set is the current private set minus its
+     * private parameters.
+     */
+    @Test
+    void thePublicKeySetHoldsThePendingKeysBeforeTheyBecomeCurrentAndMatchesThePrivateSetAfterwards() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        secretsManager.putSecretValue(request -> request.secretId(publicSecret)
+                .secretString(VerificationKeySetJson.format(TestKeys.only(TestKeys.FIRST).verificationKeys())));
+        String token = moto.startRotation(secret);
+
+        rotation.rotate("createSecret", secret, token);
+        assertThat(publishedKeys()).as("after createSecret").isEqualTo(TestKeys.only(TestKeys.FIRST).verificationKeys());
+
+        rotation.rotate("setSecret", secret, token);
+        SigningKeySet pending = SigningKeySetJson.parse(pendingValue(secret, token));
+        assertThat(publishedKeys()).as("after setSecret").isEqualTo(pending.verificationKeys());
+        assertThat(publishedKeys().all()).extracting(VerificationKey::kid)
+                .containsExactly(pending.current().kid(), TestKeys.FIRST.kid());
+        assertThat(currentKeys(secret).current()).as("still signing with").isEqualTo(TestKeys.FIRST);
+
+        rotation.rotate("testSecret", secret, token);
+        assertThat(publishedKeys()).as("after testSecret").isEqualTo(pending.verificationKeys());
+
+        rotation.rotate("finishSecret", secret, token);
+        assertThat(currentKeys(secret).current().kid()).isEqualTo(pending.current().kid());
+        assertThat(publishedKeys()).as("after finishSecret").isEqualTo(currentKeys(secret).verificationKeys());
+    }
+
+    @Test
+    void aFirstRotationPublishesOverThePlaceholderOfThePublicKeySecretToo() {
+        String secret = moto.createSecret(PLACEHOLDER);
+
+        rotateFully(rotation, secret);
+
+        assertThat(publishedKeys()).isEqualTo(currentKeys(secret).verificationKeys());
+        assertThat(publishedKeys().all()).hasSize(1);
+    }
+
+    /** RS256 then ES256 then RS256 again: three keys of both types, none with a private member in the public set. */
+    @Test
+    void thePublicKeySetNeverHoldsAPrivateParameterOfAnRsaOrEcKey() throws ParseException {
+        String secret = moto.createSecret(PLACEHOLDER);
+        rotateFully(rotation, secret);
+        rotateFully(rotation(3, SigningAlgorithm.ES256), secret);
+        rotateFully(rotation, secret);
+
+        assertThat(currentKeys(secret).all()).extracting(SigningKey::algorithm)
+                .containsExactly(SigningAlgorithm.RS256, SigningAlgorithm.ES256, SigningAlgorithm.RS256);
+        assertThat(publishedKeys()).isEqualTo(currentKeys(secret).verificationKeys());
+        assertThat(publishedMembers()).containsExactly(
+                Set.of("kty", "kid", "use", "alg", "n", "e"),
+                Set.of("kty", "kid", "use", "alg", "crv", "x", "y"),
+                Set.of("kty", "kid", "use", "alg", "n", "e"));
+        assertThat(publishedMembers()).allSatisfy(members -> assertThat(members)
+                .doesNotContainAnyElementsOf(List.of("d", "p", "q", "dp", "dq", "qi", "oth")));
+    }
+
+    @Test
+    void testSecretRefusesToFinishWhileThePublicKeySetLacksThePendingKeys() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        rotation.rotate("createSecret", secret, token);
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the public key secret does not hold the public keys of version " + token);
+
+        rotation.rotate("setSecret", secret, token);
+        secretsManager.putSecretValue(request -> request.secretId(publicSecret)
+                .secretString(VerificationKeySetJson.format(TestKeys.only(TestKeys.FIRST).verificationKeys())));
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .as("changed since setSecret")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
+    }
+
+    @Test
+    void setSecretRunTwiceWritesThePublicKeySetOnce() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        rotation.rotate("createSecret", secret, token);
+
+        rotation.rotate("setSecret", secret, token);
+        String version = secretsManager.getSecretValue(request -> request.secretId(publicSecret)).versionId();
+        rotation.rotate("setSecret", secret, token);
+
+        assertThat(secretsManager.getSecretValue(request -> request.secretId(publicSecret)).versionId())
+                .isEqualTo(version);
+        assertThat(publishedKeys()).isEqualTo(SigningKeySetJson.parse(pendingValue(secret, token)).verificationKeys());
+    }
+
+    @Test
+    void setSecretWithoutAPublicKeySecretFailsSoTheRotationNeverFinishes() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        SigningKeyRotation withoutPublicSecret = new SigningKeyRotation(secretsManager, CLOCK, 3, SigningAlgorithm.RS256,
+                MotoServer.uniqueName("no-such-public-secret"));
+        withoutPublicSecret.rotate("createSecret", secret, token);
+
+        assertThatThrownBy(() -> withoutPublicSecret.rotate("setSecret", secret, token)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> withoutPublicSecret.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-class PrefetchedSigningKeySourceTest {
+class PrefetchedKeySourceTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
 
     /** Answers from a queue of outcomes, counting its loads. */
@@ -39,7 +39,7 @@ class PrefetchedSigningKeySourceTest {
         source.outcomes.add(() -> prefetched);
         source.outcomes.add(() -> rotated);
 
-        PrefetchedSigningKeySource keys = PrefetchedSigningKeySource.start(source, clock);
+        PrefetchedKeySource<SigningKeySet> keys = PrefetchedKeySource.start(source, clock);
 
         assertThat(keys.load()).isSameAs(prefetched);
         assertThat(keys.load()).isSameAs(rotated);
@@ -55,7 +55,7 @@ class PrefetchedSigningKeySourceTest {
         SigningKeySet later = TestKeys.only(TestKeys.FIRST);
         source.outcomes.add(() -> later);
 
-        PrefetchedSigningKeySource keys = PrefetchedSigningKeySource.start(source, clock);
+        PrefetchedKeySource<SigningKeySet> keys = PrefetchedKeySource.start(source, clock);
 
         assertThatThrownBy(keys::load).isInstanceOf(InvalidSigningKeysException.class).hasMessageContaining("no current value");
         assertThat(keys.load()).isSameAs(later);
@@ -69,12 +69,12 @@ class PrefetchedSigningKeySourceTest {
         source.outcomes.add(() -> old);
         source.outcomes.add(() -> fresh);
 
-        PrefetchedSigningKeySource keys = PrefetchedSigningKeySource.start(source, clock);
+        PrefetchedKeySource<SigningKeySet> keys = PrefetchedKeySource.start(source, clock);
         while (!keys.prefetchDone()) {
             Thread.sleep(5); // the prefetch has run; its keys are as old as the clock says from here on
         }
         // For example a SnapStart snapshot restored long after the keys were fetched.
-        clock.advance(PrefetchedSigningKeySource.MAX_PREFETCH_AGE.plus(Duration.ofSeconds(1)));
+        clock.advance(PrefetchedKeySource.MAX_PREFETCH_AGE.plus(Duration.ofSeconds(1)));
 
         assertThat(keys.load()).isSameAs(fresh);
     }
