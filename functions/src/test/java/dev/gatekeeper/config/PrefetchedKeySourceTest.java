@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.PublicKeySource;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySource;
+import dev.gatekeeper.core.keys.VerificationKeySet;
 import dev.gatekeeper.testing.MutableClock;
 import dev.gatekeeper.testing.TestKeys;
 import java.time.Duration;
@@ -77,5 +79,21 @@ class PrefetchedKeySourceTest {
         clock.advance(PrefetchedKeySource.MAX_PREFETCH_AGE.plus(Duration.ofSeconds(1)));
 
         assertThat(keys.load()).isSameAs(fresh);
+    }
+
+    /** The verify-only functions prefetch their public key set the same way. */
+    @Test
+    void aPublicKeySetIsPrefetchedTheSameWay() {
+        VerificationKeySet published = TestKeys.rotated().verificationKeys();
+        AtomicInteger loads = new AtomicInteger();
+        PublicKeySource source = () -> {
+            loads.incrementAndGet();
+            return published;
+        };
+
+        PrefetchedKeySource<VerificationKeySet> keys = PrefetchedKeySource.start(source, clock);
+
+        assertThat(keys.load()).isSameAs(published);
+        assertThat(loads).hasValue(1);
     }
 }

@@ -73,11 +73,45 @@ class SnapStartPrimingTest {
     @Test
     void theJwksFunctionIsPrimedWithoutDynamoDb() throws IOException {
         GatekeeperFixture gk = GatekeeperFixture.create();
-        Gatekeeper noTable = gk.gatekeeperWith(unreachableDynamoDb());
+        Gatekeeper noTable = gk.verifyingWith(unreachableDynamoDb());
 
         assertThat(priming(gk, noTable, SnapStartPriming.Scope.KEYS, new TokenIds()).prime()).isTrue();
-        // The full priming does need the table; without it priming fails, quietly: it never throws.
-        assertThat(priming(gk, noTable, SnapStartPriming.Scope.FULL, new TokenIds()).prime()).isFalse();
+        // The other functions' priming does need the table; without it priming fails, quietly: it never throws.
+        assertThat(priming(gk, noTable, SnapStartPriming.Scope.VERIFY, new TokenIds()).prime()).isFalse();
+    }
+
+    /**
+     * A function that only verifies is primed with its public key set: the verification path runs to the signature
+     * check (a throw-away token that must be refused) and the reads, with no signing key to sign anything with.
+     */
+    @Test
+    void aVerifyOnlyFunctionIsPrimedWithThePublicKeysAloneAndWritesNothing() {
+        GatekeeperFixture gk = GatekeeperFixture.create();
+        int itemsBefore = items(gk);
+
+        assertThat(priming(gk, gk.verifying, SnapStartPriming.Scope.VERIFY, new TokenIds()).prime()).isTrue();
+        assertThat(priming(gk, gk.verifying, SnapStartPriming.Scope.FULL, new TokenIds()).prime())
+                .as("signing needs the private keys this service does not have").isFalse();
+        assertThat(items(gk)).isEqualTo(itemsBefore);
+    }
+
+    @Test
+    void aVerifyOnlyFunctionWithEs256KeysIsPrimedToo() {
+        GatekeeperFixture gk = GatekeeperFixture.withKeys(TestKeys.only(TestKeys.EC_FIRST));
+
+        assertThat(priming(gk, gk.verifying, SnapStartPriming.Scope.VERIFY, new TokenIds()).prime()).isTrue();
+    }
+
+    @Test
+    void eachFunctionIsPrimedForWhatItsServiceCanDo() {
+        GatekeeperFixture gk = GatekeeperFixture.create();
+        Map<String, String> jwks = Map.of("_HANDLER", "dev.gatekeeper.handler.JwksHandler::handleRequest");
+        Map<String, String> authorizer = Map.of("_HANDLER", "dev.gatekeeper.handler.TokenAuthorizerHandler::handleRequest");
+        Map<String, String> issue = Map.of("_HANDLER", "dev.gatekeeper.handler.RequestTokenHandler::handleRequest");
+
+        assertThat(SnapStartPriming.scopeOf(jwks, gk.verifying)).isEqualTo(SnapStartPriming.Scope.KEYS);
+        assertThat(SnapStartPriming.scopeOf(authorizer, gk.verifying)).isEqualTo(SnapStartPriming.Scope.VERIFY);
+        assertThat(SnapStartPriming.scopeOf(issue, gk.gatekeeper)).isEqualTo(SnapStartPriming.Scope.FULL);
     }
 
     @Test

@@ -28,6 +28,8 @@ import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.ForgedToken;
 import dev.gatekeeper.testing.GatekeeperFixture;
+import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.LocalDynamoDb;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestKeys;
 import dev.gatekeeper.testing.TestLambdaContext;
@@ -191,6 +193,65 @@ class KeyRotationThroughJwksTest {
         var decision = new TokenAuthorizerHandler(gk.verifying).handleRequest(
                 AuthorizerEvents.request().bearer(before).build(), new TestLambdaContext("TokenAuthorizerFunction"));
         assertThat(decision.getPrincipalId()).isEqualTo("merchant01");
+    }
+
+    /**
+     * The first token a signing container makes after a rotation (its key cache is new, so it signs with the new key
+     * at once) verifies in an authorizer container that has been running with the old public key set: the new kid is
+     * unknown to it, and the public key secret it reloads already holds the key (setSecret, before finishSecret).
+     */
+    @ParameterizedTest
+    @EnumSource(SigningAlgorithm.class)
+    void aTokenSignedRightAfterARotationVerifiesInTheAuthorizer(SigningAlgorithm algorithm) throws Exception {
+        String before = newMerchantToken();
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifyingWith(LocalDynamoDb.shared().client()));
+        assertThat(authorize(authorizer, before)).isEqualTo("merchant01");
+        gk.clock.advance(Duration.ofSeconds(11)); // past the unknown-kid reload interval, well within the cache age
+
+        rotateTheSigningKey(algorithm);
+        var freshSigner = gk.gatekeeperWith(LocalDynamoDb.shared().client());
+        Response after = new Response(new RequestTokenHandler(freshSigner).handleRequest(ApiEvents.post("/tokens")
+                .apiKey(MERCHANT_KEY).json("{\"scopes\":[\"admin\"],\"expiresIn\":3600}").build(),
+                new TestLambdaContext("RequestTokenFunction")));
+
+        assertThat(after.status()).isEqualTo(201);
+        assertThat(kidOf(after.accessToken())).isNotEqualTo(TestKeys.FIRST.kid());
+        assertThat(SignedJWT.parse(after.accessToken()).getHeader().getAlgorithm()).isEqualTo(algorithm.jwsAlgorithm());
+        assertThat(authorize(authorizer, after.accessToken())).isEqualTo("merchant01");
+        assertThat(authorize(authorizer, before)).as("the key it replaced").isEqualTo("merchant01");
+    }
+
+    /**
+     * A verify-only container that loads its keys between setSecret and finishSecret already knows the next key, so
+     * it needs no reload (and could not have one: it loaded a moment ago) for the first token signed with it.
+     */
+    @Test
+    void aVerifierLoadedMidRotationKnowsTheNextKeyBeforeAnythingSignsWithIt() throws Exception {
+        MotoServer moto = MotoServer.shared();
+        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, SigningAlgorithm.RS256,
+                gk.publicSecretArn);
+        String version = moto.startRotation(gk.secretArn);
+        rotation.rotate("createSecret", gk.secretArn, version);
+        rotation.rotate("setSecret", gk.secretArn, version);
+        TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.verifyingWith(LocalDynamoDb.shared().client()));
+        String before = newMerchantToken();
+        assertThat(kidOf(before)).as("still signing with the old key").isEqualTo(TestKeys.FIRST.kid());
+        assertThat(authorize(authorizer, before)).isEqualTo("merchant01");
+
+        rotation.rotate("testSecret", gk.secretArn, version);
+        rotation.rotate("finishSecret", gk.secretArn, version);
+        var freshSigner = gk.gatekeeperWith(LocalDynamoDb.shared().client());
+        String after = new Response(new RequestTokenHandler(freshSigner).handleRequest(ApiEvents.post("/tokens")
+                .apiKey(MERCHANT_KEY).json("{\"scopes\":[\"admin\"],\"expiresIn\":3600}").build(),
+                new TestLambdaContext("RequestTokenFunction"))).accessToken();
+
+        assertThat(kidOf(after)).isNotEqualTo(TestKeys.FIRST.kid());
+        assertThat(authorize(authorizer, after)).isEqualTo("merchant01");
+    }
+
+    private static String authorize(TokenAuthorizerHandler authorizer, String token) {
+        return authorizer.handleRequest(AuthorizerEvents.request().bearer(token).build(),
+                new TestLambdaContext("TokenAuthorizerFunction")).getPrincipalId();
     }
 
     /** Not NOT_YET_VALID: nimbus checks nbf but not iat, so an offline verifier is only as strict as it is told to be. */
