@@ -1,16 +1,20 @@
 package dev.gatekeeper.local;
 
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.PublicKeySource;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeySource;
+import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import dev.gatekeeper.local.lambda.LocalFunction;
 import dev.gatekeeper.local.storage.AwsEmulator;
 import dev.gatekeeper.local.storage.DataDirectory;
 import dev.gatekeeper.local.storage.EmbeddedDynamoDb;
+import dev.gatekeeper.local.storage.FilePublicKeySource;
 import dev.gatekeeper.local.storage.FileSigningKeySource;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
 import dev.gatekeeper.local.storage.TemplateTables;
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -41,9 +46,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Starts the template's functions as Lambda would (the template's environment, the handler's own constructor), but
  * on this machine's storage: each function's environment decides where its AWS is. Without {@code AWS_ENDPOINT_URL}
- * that is the embedded DynamoDB Local and the signing key file; with it (from {@code --aws-endpoint} or
- * {@code --env-vars}), the emulator at that URL. Tables and the signing key secret are created there on first use,
- * from the template's definitions.
+ * that is the embedded DynamoDB Local and the key files; with it (from {@code --aws-endpoint} or
+ * {@code --env-vars}), the emulator at that URL. Tables and the key secrets are created there on first use, from the
+ * template's definitions.
+ *
+ * <p>Each function reads the key set its environment names, as deployed: a function given
+ * {@code SIGNING_KEY_SECRET_ARN} gets the private signing keys, one given {@code PUBLIC_KEY_SECRET_ARN} only their
+ * public halves (a verify-only service that cannot sign). The public set is published from the private one when the
+ * runner first needs it, as the first rotation after a deploy publishes it: to {@code public-keys.json} beside
+ * {@code signing-keys.json}, to a copy in memory, or to the public key secret in the emulator.
  *
  * <p>A handler is built with the service, through its {@code (Gatekeeper)} constructor, one service per distinct
  * environment; a handler that builds its own AWS clients is given its environment through its
@@ -72,6 +83,7 @@ final class FunctionHost implements AutoCloseable {
     private DataDirectory dataDirectory;
     private EmbeddedDynamoDb embedded;
     private SigningKeySource embeddedKeys;
+    private PublicKeySource embeddedPublicKeys;
     private final Map<URI, AwsEmulator> emulators = new HashMap<>();
     /**
      * One service per function, as Lambda gives each function its own containers: what one function remembers
@@ -207,7 +219,7 @@ final class FunctionHost implements AutoCloseable {
             throw new IllegalStateException(function.logicalId() + " cannot start: " + e.getMessage(), e);
         }
         DynamoDbClient dynamoDb;
-        SigningKeySource keys;
+        Gatekeeper service;
         String location;
         Optional<URI> endpoint = config.awsEndpoint();
         if (endpoint.isPresent()) {
@@ -215,7 +227,11 @@ final class FunctionHost implements AutoCloseable {
             location = endpoint.get().toString();
             dynamoDb = emulator.dynamoDb();
             prepareResources(function, environment, dynamoDb, location);
-            keys = new SecretsManagerSigningKeySource(emulator.secretsManager(), config.signingKeySecretId());
+            service = config.signingKeySecretId()
+                    .map(secret -> Gatekeeper.create(config, emulator.dynamoDb(),
+                            new SecretsManagerSigningKeySource(emulator.secretsManager(), secret), clock, tokenIds))
+                    .orElseGet(() -> Gatekeeper.verifyOnly(config, emulator.dynamoDb(), new SecretsManagerPublicKeySource(
+                            emulator.secretsManager(), config.publicKeySecretId().orElseThrow()), clock));
         } else {
             EmbeddedDynamoDb database = embedded();
             // The endpoint is part of the location so that the banner tells other tools (the admin CLI) where it is.
@@ -223,18 +239,20 @@ final class FunctionHost implements AutoCloseable {
                     + dataDirectoryPath.map(directory -> " (data in " + directory + ")").orElse(" (in memory)");
             dynamoDb = database.client();
             prepareResources(function, environment, dynamoDb, location);
-            keys = embeddedKeys(config.signingAlgorithm());
+            service = config.signingKeySecretId().isPresent()
+                    ? Gatekeeper.create(config, dynamoDb, embeddedKeys(config.signingAlgorithm()), clock, tokenIds)
+                    : Gatekeeper.verifyOnly(config, dynamoDb, embeddedPublicKeys(config.signingAlgorithm()), clock);
         }
         serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName(),
                 endpoint.orElseGet(() -> embedded.endpoint())));
-        Gatekeeper service = Gatekeeper.create(config, dynamoDb, keys, clock, tokenIds);
         services.put(function.logicalId(), service);
         return service;
     }
 
     /**
      * Creates what the function's variables name, where the function will look: each table a variable
-     * {@code !Ref}s, under the name the variable ends up with, and (in an emulator) the signing key secret.
+     * {@code !Ref}s, under the name the variable ends up with, and (in an emulator) the signing key secret and the
+     * public key secret, consistent with each other.
      */
     private void prepareResources(FunctionDefinition function, Map<String, String> environment, DynamoDbClient dynamoDb,
                                   String location) {
@@ -253,8 +271,13 @@ final class FunctionHost implements AutoCloseable {
             }
         }
         Optional<URI> endpoint = endpoint(environment);
-        String secretId = environment.get(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
-        if (endpoint.isPresent() && secretId != null && preparedResources.add(location + "|secret|" + secretId)) {
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        String publicSecretId = environment.get(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN);
+        String secretId = publicSecretId == null ? environment.get(GatekeeperConfig.SIGNING_KEY_SECRET_ARN)
+                : signingSecretPublishedTo(function, publicSecretId, endpoint.get());
+        if (secretId != null && preparedResources.add(location + "|secret|" + secretId)) {
             try {
                 SigningKeySecrets.ensure(emulator(endpoint.get()).secretsManager(), secretId,
                         signingAlgorithm(function, environment), clock, message -> log.accept(message + " in " + location));
@@ -264,6 +287,38 @@ final class FunctionHost implements AutoCloseable {
                         + ": " + e.getMessage() + " (is the emulator running?)", e);
             }
         }
+        if (publicSecretId != null && preparedResources.add(location + "|secret|" + publicSecretId)) {
+            try {
+                SigningKeySecrets.ensurePublished(emulator(endpoint.get()).secretsManager(), secretId, publicSecretId,
+                        message -> log.accept(message + " in " + location));
+            } catch (SdkException e) {
+                preparedResources.remove(location + "|secret|" + publicSecretId);
+                throw new IllegalStateException("Cannot prepare the public key secret " + publicSecretId + " in "
+                        + location + ": " + e.getMessage() + " (is the emulator running?)", e);
+            }
+        }
+    }
+
+    /**
+     * The signing key secret whose public halves a function's public key secret holds: the one secret the template's
+     * signing functions name at the same emulator (after {@code --env-vars}), which its rotation function publishes.
+     */
+    private String signingSecretPublishedTo(FunctionDefinition function, String publicSecretId, URI endpoint) {
+        Set<String> signingSecrets = new TreeSet<>();
+        for (FunctionDefinition other : template.functions()) {
+            Map<String, String> environment = environment(other);
+            String secret = environment.get(GatekeeperConfig.SIGNING_KEY_SECRET_ARN);
+            if (secret != null && !secret.isBlank() && endpoint(environment).filter(endpoint::equals).isPresent()) {
+                signingSecrets.add(secret);
+            }
+        }
+        if (signingSecrets.size() != 1) {
+            throw new FunctionUnavailableException(function.logicalId() + " reads the public key secret "
+                    + publicSecretId + ", published from the signing key secret; the template's functions at "
+                    + endpoint + " name " + (signingSecrets.isEmpty() ? "none" : String.join(", ", signingSecrets))
+                    + " as SIGNING_KEY_SECRET_ARN, so the runner cannot tell which keys to publish");
+        }
+        return signingSecrets.iterator().next();
     }
 
     /**
@@ -328,6 +383,34 @@ final class FunctionHost implements AutoCloseable {
             }
         }
         return embeddedKeys;
+    }
+
+    /**
+     * The public key set of the embedded mode, published from {@link #embeddedKeys}: {@code public-keys.json} in the
+     * data directory, rewritten when it does not hold exactly their public halves, or a copy in memory. Read through
+     * the public key set's own parser, which refuses private keys, as the deployed functions read their secret.
+     */
+    private PublicKeySource embeddedPublicKeys(SigningAlgorithm algorithm) {
+        if (embeddedPublicKeys == null) {
+            SigningKeySource keys = embeddedKeys(algorithm);
+            Optional<DataDirectory> directory = dataDirectory();
+            if (directory.isPresent()) {
+                FilePublicKeySource file = new FilePublicKeySource(directory.get().resolve("public-keys.json"));
+                try {
+                    if (file.publish(keys.load().verificationKeys())) {
+                        log.accept("Published the public signing keys to " + file.file());
+                    }
+                } catch (RuntimeException e) {
+                    // The signing key file is unusable: the functions report that (503), as they would in AWS.
+                    log.accept("Cannot publish the public signing keys to " + file.file() + ": " + e.getMessage());
+                }
+                embeddedPublicKeys = file;
+            } else {
+                String published = VerificationKeySetJson.format(keys.load().verificationKeys());
+                embeddedPublicKeys = () -> VerificationKeySetJson.parse(published);
+            }
+        }
+        return embeddedPublicKeys;
     }
 
     /** The algorithm of the stored current key; empty if the file cannot be read (the service reports that). */

@@ -2,15 +2,21 @@ package dev.gatekeeper.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.local.Http.Reply;
 import dev.gatekeeper.local.seed.Seed;
 import dev.gatekeeper.local.seed.SeedFile;
+import dev.gatekeeper.local.storage.FilePublicKeySource;
+import dev.gatekeeper.local.storage.FileSigningKeySource;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +92,51 @@ class DataDirectoryTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         }
+    }
+
+    /** The verify-only functions' key file: the signing keys' public halves, as the public key secret holds them. */
+    @Test
+    void thePublicKeysArePublishedBesideTheSigningKeyWithoutAPrivateParameter() throws Exception {
+        serve(new Console()).close();
+
+        SigningKeySet signing = new FileSigningKeySource(data.resolve("signing-keys.json")).load();
+        Path published = data.resolve("public-keys.json");
+        assertThat(new FilePublicKeySource(published).load()).isEqualTo(signing.verificationKeys());
+        for (Object key : JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(Files.readString(published)), "keys")) {
+            assertThat(((Map<?, ?>) key).keySet().stream().map(Object::toString).toList())
+                    .doesNotContainAnyElementsOf(List.of("d", "p", "q", "dp", "dq", "qi"));
+        }
+    }
+
+    /**
+     * The split, through the runner: with the signing key file broken, the functions that sign answer 503 while the
+     * ones that only verify keep working from the public key file, which is all they read.
+     */
+    @Test
+    void theVerifyOnlyFunctionsServeFromThePublicKeyFileAlone() throws IOException {
+        Reply issued;
+        try (LocalApi first = serve(new Console(), "--seed", Repository.seed().toString())) {
+            issued = new Http(first.baseUri()).postJson("/tokens", LocalApiTest.MERCHANT_KEY,
+                    "{\"scopes\": [\"admin\"], \"expiresIn\": 3600}");
+            assertThat(issued.status()).isEqualTo(201);
+        }
+        Files.writeString(data.resolve("signing-keys.json"), "{\"broken\": true}");
+        Console console = new Console();
+
+        try (LocalApi second = serve(console)) {
+            Http http = new Http(second.baseUri());
+            Reply jwks = http.send(http.request("/.well-known/jwks.json").GET());
+            Reply introspected = http.send(http.request("/oauth2/introspect")
+                    .header("Authorization", Http.basic(LocalApiTest.MERCHANT_KEY))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + issued.accessToken())));
+            Reply signing = http.postJson("/tokens", LocalApiTest.MERCHANT_KEY, "{\"scopes\": [\"admin\"]}");
+
+            assertThat(jwks.status()).isEqualTo(200);
+            assertThat(introspected.json().get("active").asBoolean()).isTrue();
+            assertThat(signing.status()).isEqualTo(503);
+        }
+        assertThat(console.err()).contains("Cannot publish the public signing keys to " + data.resolve("public-keys.json"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class NonApiEventsTest {
     /** What events/rotate-signing-key.json names: the secret of events/env.json and one rotation's token. */
     private static final String SECRET = "gatekeeper-signing-keys";
+    private static final String PUBLIC_SECRET = "gatekeeper-public-keys";
     private static final String ROTATION_TOKEN = "0b5f1c7e-2d4a-4e8b-9c3f-6a7d8e9f0a1b";
 
     @TempDir
@@ -53,6 +55,8 @@ class NonApiEventsTest {
         SigningKeySet keys = new SecretsManagerSigningKeySource(secrets, SECRET).load();
         assertThat(keys.current().kid()).isNotEqualTo(TestKeys.FIRST.kid());
         assertThat(keys.previous()).containsExactly(TestKeys.FIRST);
+        assertThat(new SecretsManagerPublicKeySource(secrets, PUBLIC_SECRET).load())
+                .as("the public key secret of events/env.json, published by the rotation").isEqualTo(keys.verificationKeys());
     }
 
     @Test

@@ -70,6 +70,17 @@ class SamTemplateTest {
         assertThat(environment.referencedResource(GatekeeperConfig.TOKEN_ISSUER)).isEmpty();
     }
 
+    /** The functions that only verify are given the public key set, never the private one. */
+    @Test
+    void aVerifyOnlyFunctionNamesThePublicKeySecretAndNotTheSigningKeySecret() {
+        FunctionEnvironment authorizer = TEMPLATE.function("TokenAuthorizerFunction").orElseThrow().environment();
+        FunctionEnvironment rotation = TEMPLATE.function("RotateSigningKeyFunction").orElseThrow().environment();
+
+        assertThat(authorizer.referencedResource(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN)).hasValue("PublicKeySecret");
+        assertThat(authorizer.declares(GatekeeperConfig.SIGNING_KEY_SECRET_ARN)).isFalse();
+        assertThat(rotation.referencedResource(GatekeeperConfig.PUBLIC_KEY_SECRET_ARN)).hasValue("PublicKeySecret");
+    }
+
     @Test
     void aNoValueVariableIsDeclaredButAbsent() {
         FunctionEnvironment environment = TEMPLATE.function("RequestTokenFunction").orElseThrow().environment();
@@ -109,7 +120,8 @@ class SamTemplateTest {
 
     @Test
     void theSigningKeySecretIsKnownByItsLogicalId() {
-        assertThat(TEMPLATE.secrets()).containsExactly(new SecretDefinition("SigningKeySecret", "SigningKeySecret"));
+        assertThat(TEMPLATE.secrets()).containsExactly(new SecretDefinition("SigningKeySecret", "SigningKeySecret"),
+                new SecretDefinition("PublicKeySecret", "PublicKeySecret"));
     }
 
     @Test
