@@ -9,7 +9,8 @@ import dev.gatekeeper.config.Gatekeeper;
 
 /**
  * GET /.well-known/jwks.json: the public keys of the current and previous signing keys, for resource servers that
- * verify our tokens offline with a standard JWKS client. Public: no credentials.
+ * verify our tokens offline with a standard JWKS client. Public: no credentials. It reads the public key set only,
+ * which holds exactly what it serves.
  *
  * <p>Served from the container's key cache and cacheable for as long as that cache lives. A longer
  * {@code max-age} would let clients keep trusting a key removed from the secret well after our own functions stop

@@ -12,6 +12,9 @@ import dev.gatekeeper.config.Gatekeeper;
  * service (signature, expiry, issuer, audience, revocation, IP allow-list) and API keys (Basic, with the full
  * rights of their organisation). Allow carries the caller in the context; a source outside the allow-list is Deny
  * (403); anything else invalid is 401. See {@link dev.gatekeeper.core.auth.AccessAuthorizer} for the read cost.
+ *
+ * <p>The most exposed function (it fronts other APIs), so it runs on the verify-only service: the public key set
+ * only, no private key to leak and nothing to sign with.
  */
 public final class TokenAuthorizerHandler implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
     private final AuthorizerEndpoint endpoint;
