@@ -152,29 +152,11 @@ class BuiltTemplateTest {
         return SamBuild.template().resourcesOfType("AWS::SecretsManager::RotationSchedule").values().stream()
                 .map(schedule -> schedule.get("RotationLambdaARN"))
                 .filter(Objects::nonNull)
-                .map(BuiltTemplateTest::referencedResource)
+                .map(CloudFormationYaml::referencedResource)
                 .flatMap(Optional::stream)
                 .collect(Collectors.toSet());
     }
 
-    /** The resource behind {@code {Ref: X}}, {@code {Fn::GetAtt: [X, Arn]}} or {@code {Fn::GetAtt: X.Arn}}. */
-    private static Optional<String> referencedResource(Object value) {
-        if (!(value instanceof Map<?, ?>)) {
-            return Optional.empty();
-        }
-        Map<String, Object> intrinsic = map(value);
-        if (intrinsic.get("Ref") instanceof String name) {
-            return Optional.of(name);
-        }
-        Object getAtt = intrinsic.get("Fn::GetAtt");
-        if (getAtt instanceof List<?> parts && !parts.isEmpty()) {
-            return Optional.of(String.valueOf(parts.get(0)));
-        }
-        if (getAtt instanceof String text) {
-            return Optional.of(text.split("\\.", 2)[0]);
-        }
-        return Optional.empty();
-    }
 
     private static boolean refersTo(Object value, String resource) {
         return value instanceof Map<?, ?> && resource.equals(map(value).get("Ref"));

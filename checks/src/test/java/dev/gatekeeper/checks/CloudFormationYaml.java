@@ -3,6 +3,7 @@ package dev.gatekeeper.checks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -46,6 +47,25 @@ final class CloudFormationYaml {
             throw new IllegalArgumentException("expected a mapping, found: " + value);
         }
         return (Map<String, Object>) value;
+    }
+
+    /** The resource behind {@code {Ref: X}}, {@code {Fn::GetAtt: [X, Arn]}} or {@code {Fn::GetAtt: X.Arn}}. */
+    static Optional<String> referencedResource(Object value) {
+        if (!(value instanceof Map<?, ?>)) {
+            return Optional.empty();
+        }
+        Map<String, Object> intrinsic = map(value);
+        if (intrinsic.get("Ref") instanceof String name) {
+            return Optional.of(name);
+        }
+        Object getAtt = intrinsic.get("Fn::GetAtt");
+        if (getAtt instanceof List<?> parts && !parts.isEmpty()) {
+            return Optional.of(String.valueOf(parts.get(0)));
+        }
+        if (getAtt instanceof String text) {
+            return Optional.of(text.split("\\.", 2)[0]);
+        }
+        return Optional.empty();
     }
 
     /** Safe (builds no arbitrary classes), with every local {@code !Tag} read as an intrinsic function. */

@@ -1,6 +1,7 @@
 package dev.gatekeeper.checks;
 
 import static dev.gatekeeper.checks.CloudFormationYaml.map;
+import static dev.gatekeeper.checks.CloudFormationYaml.referencedResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -203,22 +204,4 @@ class SigningKeyAccessTest {
         return false;
     }
 
-    /** The resource behind {@code {Ref: X}}, {@code {Fn::GetAtt: [X, Arn]}} or {@code {Fn::GetAtt: X.Arn}}. */
-    private static Optional<String> referencedResource(Object value) {
-        if (!(value instanceof Map<?, ?>)) {
-            return Optional.empty();
-        }
-        Map<String, Object> intrinsic = map(value);
-        if (intrinsic.get("Ref") instanceof String name) {
-            return Optional.of(name);
-        }
-        Object getAtt = intrinsic.get("Fn::GetAtt");
-        if (getAtt instanceof List<?> parts && !parts.isEmpty()) {
-            return Optional.of(String.valueOf(parts.get(0)));
-        }
-        if (getAtt instanceof String text) {
-            return Optional.of(text.split("\\.", 2)[0]);
-        }
-        return Optional.empty();
-    }
 }
