@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "list",
         description = {"Lists the tokens issued for an organisation, newest first.",
                 "STATUS is Gatekeeper's (ACTIVE or REVOKED: expiry does not change it); EXPIRED says whether the "
-                        + "token's expiry has passed."})
+                        + "token's expiry has passed.",
+                "API KEY is the key the token descends from (ORG/KEY_ID when another organisation owns it); "
+                        + "'key revoke' of that key ends the token."})
 final class ListTokensCommand extends AdminSubcommand {
     @Parameters(paramLabel = "ORG_ID", converter = ArgumentConverters.OrganisationIds.class,
             description = "The organisation the tokens act for.")

@@ -9,6 +9,7 @@ import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.TokenRecord;
 import java.time.Instant;
 import java.util.Collection;
@@ -73,20 +74,37 @@ final class OutputFormat {
                     .put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString())
                     .put("requestedOrganisation", token.requestedOrganisation().value())
                     .put("requestingOrganisation", token.requestingOrganisation().value())
-                    .put("applicationToken", token.applicationToken());
+                    .put("applicationToken", token.applicationToken())
+                    .put("apiKeyId", token.lineage() == null ? null : token.lineage().keyId())
+                    .put("apiKeyOrganisation", token.lineage() == null ? null : token.lineage().owner().value());
             node.set("scopes", strings(token.scopes()));
             return node;
         }));
     }
 
     static String tokenTable(List<TokenRecord> tokens, Instant now) {
-        TextTable table = new TextTable("TOKEN ID", "STATUS", "EXPIRED", "CREATED", "EXPIRES", "REQUESTED BY", "SCOPES");
+        TextTable table = new TextTable("TOKEN ID", "STATUS", "EXPIRED", "CREATED", "EXPIRES", "REQUESTED BY",
+                "API KEY", "SCOPES");
         for (TokenRecord token : tokens) {
             table.row(token.id().value(), token.status().name(), yesNo(token.isExpiredAt(now)),
                     token.createdAt().toString(), token.expiresAt().toString(),
-                    token.requestingOrganisation().value(), String.join(" ", token.scopes()));
+                    token.requestingOrganisation().value(), apiKeyCell(token), String.join(" ", token.scopes()));
         }
         return table.render();
+    }
+
+    /**
+     * The key id as {@code key list} shows it; a key of another organisation (a partner's, for a token it obtained
+     * for its merchant) is prefixed with its owner, since {@code key list} and {@code key revoke} need both. Empty
+     * for a token stored before lineage was kept.
+     */
+    private static String apiKeyCell(TokenRecord token) {
+        KeyLineage lineage = token.lineage();
+        if (lineage == null) {
+            return "";
+        }
+        return lineage.owner().equals(token.requestedOrganisation()) ? lineage.keyId()
+                : lineage.owner().value() + "/" + lineage.keyId();
     }
 
     static String auditJson(List<AuditEvent> events) {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatekeeper.admin.AdminCli.Result;
+import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStatus;
@@ -22,14 +25,19 @@ class TokenCommandsTest {
     private static final OrganisationId PARTNER = new OrganisationId("partner001");
     private static final Duration LIFETIME = Duration.ofHours(1);
 
-    /** Issued by the merchant two hours ago: expired, never revoked. */
-    private static final TokenRecord EXPIRED = token("00000000-0000-4000-8000-000000000001", MERCHANT,
+    private static final ApiKeyHash MERCHANT_KEY_HASH = ApiKeyHash.of("gk_test_merchant_key");
+    private static final ApiKeyHash PARTNER_KEY_HASH = ApiKeyHash.of("gk_test_partner_key");
+    private static final KeyLineage MERCHANT_KEY = new KeyLineage(MERCHANT, MERCHANT_KEY_HASH.keyId());
+    private static final KeyLineage PARTNER_KEY = new KeyLineage(PARTNER, PARTNER_KEY_HASH.keyId());
+
+    /** Issued by the merchant two hours ago, before lineage was kept: expired, never revoked, of no known key. */
+    private static final TokenRecord EXPIRED = token("00000000-0000-4000-8000-000000000001", MERCHANT, null,
             NOW.minus(Duration.ofHours(2)), "admin");
-    /** Issued by the partner for the merchant 20 minutes ago. */
+    /** Issued by the partner for the merchant 20 minutes ago, with the partner's key. */
     private static final TokenRecord FROM_PARTNER = token("00000000-0000-4000-8000-000000000002", PARTNER,
-            NOW.minus(Duration.ofMinutes(20)), "openbanking_pisp");
-    /** Issued by the merchant 10 minutes ago. */
-    private static final TokenRecord NEWEST = token("00000000-0000-4000-8000-000000000003", MERCHANT,
+            PARTNER_KEY, NOW.minus(Duration.ofMinutes(20)), "openbanking_pisp");
+    /** Issued by the merchant 10 minutes ago, with its own key. */
+    private static final TokenRecord NEWEST = token("00000000-0000-4000-8000-000000000003", MERCHANT, MERCHANT_KEY,
             NOW.minus(Duration.ofMinutes(10)), "admin", "openbanking_aisp");
 
     private final AdminCli cli = new AdminCli();
@@ -39,26 +47,44 @@ class TokenCommandsTest {
         assertThat(cli.run("org", "create", "--id", "partner001", "--name", "Bank", "--type", "BN").exitCode()).isZero();
         assertThat(cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR",
                 "--parent", "partner001").exitCode()).isZero();
+        cli.apiKeys().add(new ApiKeyRecord(MERCHANT_KEY_HASH, MERCHANT, true, NOW, "checkout"));
+        cli.apiKeys().add(new ApiKeyRecord(PARTNER_KEY_HASH, PARTNER, true, NOW, "platform"));
         for (TokenRecord token : List.of(EXPIRED, FROM_PARTNER, NEWEST)) {
             cli.tokens().insert(token);
         }
     }
 
     @Test
-    void listShowsNewestFirstWithStatusExpiryAndRequester() {
+    void listShowsNewestFirstWithStatusExpiryRequesterAndTheApiKeyEachDescendsFrom() {
         Result listed = cli.run("token", "list", "merchant01");
 
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out()).isEqualTo("""
                 TOKEN ID                              STATUS  EXPIRED  CREATED               EXPIRES               \
-                REQUESTED BY  SCOPES
+                REQUESTED BY  API KEY                  SCOPES
                 00000000-0000-4000-8000-000000000003  ACTIVE  no       2026-03-01T10:20:00Z  2026-03-01T11:20:00Z  \
-                merchant01    admin openbanking_aisp
+                merchant01    %s             admin openbanking_aisp
                 00000000-0000-4000-8000-000000000002  ACTIVE  no       2026-03-01T10:10:00Z  2026-03-01T11:10:00Z  \
-                partner001    openbanking_pisp
+                partner001    partner001/%s  openbanking_pisp
                 00000000-0000-4000-8000-000000000001  ACTIVE  yes      2026-03-01T08:30:00Z  2026-03-01T09:30:00Z  \
-                merchant01    admin
-                """);
+                merchant01    -                        admin
+                """.formatted(MERCHANT_KEY.keyId(), PARTNER_KEY.keyId()));
+    }
+
+    @Test
+    void theListedKeyOfAnotherOrganisationIsWhatKeyRevokeTakesToEndTheToken() {
+        String apiKeyCell = cli.run("token", "list", "merchant01").out().lines()
+                .filter(line -> line.startsWith(FROM_PARTNER.id().value())).findFirst().orElseThrow()
+                .split("\\s+")[6];
+        String[] ownerAndKey = apiKeyCell.split("/");
+
+        Result revoked = cli.run("key", "revoke", ownerAndKey[0], ownerAndKey[1]);
+
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        assertThat(cli.tokens().findForOrganisation(MERCHANT, FROM_PARTNER.id()))
+                .map(TokenRecord::status).contains(TokenStatus.REVOKED);
+        assertThat(cli.tokens().findForOrganisation(MERCHANT, NEWEST.id()))
+                .map(TokenRecord::status).contains(TokenStatus.ACTIVE);
     }
 
     @Test
@@ -87,7 +113,18 @@ class TokenCommandsTest {
                 + "\"status\":\"REVOKED\",\"expired\":false,\"createdAt\":\"2026-03-01T10:10:00Z\","
                 + "\"expiresAt\":\"2026-03-01T11:10:00Z\",\"revokedAt\":\"2026-03-01T10:30:00Z\","
                 + "\"requestedOrganisation\":\"merchant01\",\"requestingOrganisation\":\"partner001\","
-                + "\"applicationToken\":false,\"scopes\":[\"openbanking_pisp\"]}");
+                + "\"applicationToken\":false,\"apiKeyId\":\"" + PARTNER_KEY.keyId() + "\",\"apiKeyOrganisation\":\"partner001\","
+                + "\"scopes\":[\"openbanking_pisp\"]}");
+    }
+
+    @Test
+    void listAsJsonNamesTheKeysOrganisationEvenWhenItIsTheTokensOwnAndNullsForATokenOfNoKnownKey() throws Exception {
+        JsonNode listed = new ObjectMapper().readTree(cli.run("token", "list", "merchant01", "--json").out());
+
+        assertThat(listed.get(0).get("apiKeyId").asText()).isEqualTo(MERCHANT_KEY.keyId());
+        assertThat(listed.get(0).get("apiKeyOrganisation").asText()).isEqualTo("merchant01");
+        assertThat(listed.get(2).get("apiKeyId").isNull()).isTrue();
+        assertThat(listed.get(2).get("apiKeyOrganisation").isNull()).isTrue();
     }
 
     @Test
@@ -169,9 +206,11 @@ class TokenCommandsTest {
         assertThat(revoked.err()).isEqualTo("error: Organisation nobody0000 not found\n");
     }
 
-    private static TokenRecord token(String id, OrganisationId requesting, Instant createdAt, String... scopes) {
+    private static TokenRecord token(String id, OrganisationId requesting, KeyLineage lineage, Instant createdAt,
+                                     String... scopes) {
         AccessType requestingType = requesting.equals(PARTNER) ? AccessType.BN : AccessType.CR;
         return new TokenRecord(new TokenId(id), MERCHANT, requesting, AccessType.CR, requestingType, PARTNER,
-                List.of(scopes), false, false, createdAt, createdAt.plus(LIFETIME), 0, null, false, null, "key-1");
+                List.of(scopes), false, false, createdAt, createdAt.plus(LIFETIME), 0, null, false, null, "key-1",
+                lineage);
     }
 }
