@@ -1,6 +1,7 @@
 package dev.gatekeeper.admin;
 
 import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -8,7 +9,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "revoke",
         description = {"Deactivates one of an organisation's API keys, which stops working at once, then revokes every "
                 + "live token obtained with it (or minted with such a token), wherever it is held, and prints how many.",
-                "Running it again on a revoked key sweeps again, so an interrupted run can be finished."})
+                "Running it again on a revoked key sweeps again, so an interrupted run can be finished.",
+                "The deactivation leaves an audit record (API_KEY_DEACTIVATED, naming the key by its id), and so does "
+                        + "each token revoked."})
 final class RevokeApiKeyCommand extends AdminSubcommand {
     @Parameters(index = "0", paramLabel = "ORG_ID", converter = ArgumentConverters.OrganisationIds.class,
             description = "The organisation's id.")
@@ -25,7 +28,8 @@ final class RevokeApiKeyCommand extends AdminSubcommand {
     @Override
     void run() {
         requireOrganisation(organisationId);
-        if (!table().apiKeys().deactivate(organisationId, keyId)) {
+        Instant now = admin().clock().instant();
+        if (!table().apiKeys().deactivate(organisationId, keyId, now)) {
             throw new AdminFailure("Organisation " + organisationId + " has no API key " + keyId);
         }
         String revokedKey = "Revoked API key " + keyId + " of organisation " + organisationId;
@@ -34,7 +38,7 @@ final class RevokeApiKeyCommand extends AdminSubcommand {
             return;
         }
         // After the deactivation: from then on no token of the key's lineage can be stored, so the sweep misses none.
-        long tokens = table().tokens().revokeByApiKey(organisationId, keyId, admin().clock().instant());
+        long tokens = table().tokens().revokeByApiKey(organisationId, keyId, now);
         out().println(revokedKey + " and " + tokens + " token" + (tokens == 1 ? "" : "s") + " obtained with it");
     }
 }

@@ -176,6 +176,48 @@ class ApiKeyCommandsTest {
     }
 
     @Test
+    void revokeLeavesAnAuditRecordOfTheDeactivationByKeyIdBesideThoseOfTheTokensItSweeps() throws Exception {
+        String apiKey = issueKey("stolen");
+        TokenRecord token = tokenFrom(apiKey, LATER);
+        cli.tokens().insert(token);
+
+        cli.run("key", "revoke", "merchant01", keyId(apiKey));
+
+        JsonNode trail = new ObjectMapper().readTree(cli.run("audit", "list", "merchant01", "--json").out());
+        assertThat(trail).filteredOn(record -> record.get("action").asText().equals("API_KEY_DEACTIVATED"))
+                .singleElement().satisfies(record -> {
+                    assertThat(record.get("reason").asText()).isEqualTo("API key " + keyId(apiKey));
+                    assertThat(record.get("time").asText()).isEqualTo(AdminCli.NOW.toString());
+                    assertThat(record.get("requestId").asText()).isEqualTo("admin-cli");
+                    assertThat(record.get("outcome").asText()).isEqualTo("SUCCEEDED");
+                });
+        assertThat(trail).filteredOn(record -> record.get("action").asText().equals("TOKEN_REVOKED"))
+                .singleElement().satisfies(record ->
+                        assertThat(record.get("tokenId").asText()).isEqualTo(token.id().value()));
+        assertThat(trail.toString()).doesNotContain(apiKey).doesNotContain(ApiKeyHash.of(apiKey).value());
+    }
+
+    @Test
+    void revokeWithKeepTokensLeavesAnAuditRecordOfTheDeactivationAndARepeatLeavesNoOther() {
+        String apiKey = issueKey("rotated");
+
+        cli.run("key", "revoke", "merchant01", keyId(apiKey), "--keep-tokens");
+        cli.clock().advance(Duration.ofMinutes(1));
+        cli.run("key", "revoke", "merchant01", keyId(apiKey));
+
+        Result trail = cli.run("audit", "list", "merchant01");
+        assertThat(trail.out().lines().skip(1)).singleElement().asString()
+                .startsWith(AdminCli.NOW + "  API_KEY_DEACTIVATED  SUCCEEDED  API key " + keyId(apiKey) + "  -");
+    }
+
+    @Test
+    void revokeOfAnUnknownKeyLeavesNoAuditRecord() {
+        cli.run("key", "revoke", "merchant01", "000000000000");
+
+        assertThat(cli.audit().find("merchant01", Instant.EPOCH, LATER, 10)).isEmpty();
+    }
+
+    @Test
     void revokeOfAnotherOrganisationsKeyIsNotFound() {
         String apiKey = issueKey("checkout server");
         cli.run("org", "create", "--id", "merchant02", "--name", "Other shop", "--type", "CR");

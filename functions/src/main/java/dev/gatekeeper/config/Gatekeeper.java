@@ -97,7 +97,8 @@ public final class Gatekeeper {
         var organisations = new CachingOrganisationDirectory(
                 new DynamoDbOrganisationRegistry(dynamoDb, config.tableName()), clock, ORGANISATION_CACHE,
                 ORGANISATION_CACHE_ENTRIES);
-        var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName());
+        var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName(), config.auditRetention(),
+                UUID::randomUUID);
         // Audit record ids are not token ids: a test's sequence of token ids stays what it expects.
         this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention(),
                 config.auditRetention(), UUID::randomUUID);

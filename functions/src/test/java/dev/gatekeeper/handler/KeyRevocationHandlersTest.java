@@ -211,7 +211,7 @@ class KeyRevocationHandlersTest {
     @Test
     void aTokenKeptWhenItsKeyWasRevokedStillWorksButMintsNothing() {
         Response kept = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
-        assertThat(gk.apiKeys.deactivate(MERCHANT, MERCHANTS_KEY.keyId())).isTrue();
+        assertThat(gk.apiKeys.deactivate(MERCHANT, MERCHANTS_KEY.keyId(), gk.clock.instant())).isTrue();
 
         Response minted = requestToken(ApiEvents.post("/tokens").bearer(kept.accessToken()));
 
@@ -222,7 +222,7 @@ class KeyRevocationHandlersTest {
 
     /** What {@code admin key revoke} does: deactivate the key, then sweep its tokens. */
     private long revokeKey(KeyLineage key) {
-        assertThat(gk.apiKeys.deactivate(key.owner(), key.keyId())).isTrue();
+        assertThat(gk.apiKeys.deactivate(key.owner(), key.keyId(), gk.clock.instant())).isTrue();
         return tokens.revokeByApiKey(key.owner(), key.keyId(), gk.clock.instant());
     }
 

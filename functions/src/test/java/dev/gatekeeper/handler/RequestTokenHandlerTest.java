@@ -142,7 +142,7 @@ class RequestTokenHandlerTest {
 
     @Test
     void aDeactivatedApiKeyIsUnauthorized() {
-        assertThat(gk.apiKeys.deactivate(new OrganisationId("merchant01"), ApiKeyHash.of(MERCHANT_KEY).keyId())).isTrue();
+        assertThat(gk.apiKeys.deactivate(new OrganisationId("merchant01"), ApiKeyHash.of(MERCHANT_KEY).keyId(), gk.clock.instant())).isTrue();
         assertThat(requestToken(tokens().apiKey(MERCHANT_KEY).json("{\"scopes\":[\"admin\"]}")).status()).isEqualTo(401);
     }
 

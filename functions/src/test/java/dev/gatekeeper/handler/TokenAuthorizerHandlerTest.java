@@ -189,7 +189,7 @@ class TokenAuthorizerHandlerTest {
     @Test
     void aDeactivatedApiKeyIsUnauthorizedAtOnce() {
         authorize(AuthorizerEvents.request().apiKey(MERCHANT_KEY));
-        gk.apiKeys.deactivate(new OrganisationId("merchant01"), ApiKeyHash.of(MERCHANT_KEY).keyId());
+        gk.apiKeys.deactivate(new OrganisationId("merchant01"), ApiKeyHash.of(MERCHANT_KEY).keyId(), gk.clock.instant());
         assertUnauthorized(AuthorizerEvents.request().apiKey(MERCHANT_KEY));
     }
 

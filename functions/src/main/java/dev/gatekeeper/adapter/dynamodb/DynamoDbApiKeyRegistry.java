@@ -26,8 +26,14 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.apikey.ApiKeyRegistry;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,18 +54,40 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * API keys in the {@link TokenTable}, stored twice and always written together: a lookup item keyed by the key's
- * hash, for authentication, and a listing item in the organisation's partition, for administration.
+ * hash, for authentication, and a listing item in the organisation's partition, for administration. A deactivation
+ * writes its audit record in the same transaction.
  */
 public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
     private static final String UNAVAILABLE = "API key store unavailable";
     private static final int MAX_CONFLICT_ATTEMPTS = 5;
+    /** What {@link #transact} answers when every item was written. */
+    private static final int WRITTEN = -1;
+    /** The position of the lookup item's update in a deactivation. */
+    private static final int LOOKUP = 1;
 
     private final DynamoDbClient client;
     private final String tableName;
+    private final Duration auditRetention;
+    private final Supplier<UUID> auditIds;
 
+    /** With the default audit retention and random audit record ids. */
     public DynamoDbApiKeyRegistry(DynamoDbClient client, String tableName) {
+        this(client, tableName, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION, UUID::randomUUID);
+    }
+
+    /**
+     * @param auditRetention how long the audit record of a deactivation is kept
+     * @param auditIds       the ids of audit records
+     */
+    public DynamoDbApiKeyRegistry(DynamoDbClient client, String tableName, Duration auditRetention,
+                                  Supplier<UUID> auditIds) {
         this.client = Objects.requireNonNull(client, "client");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.auditRetention = Objects.requireNonNull(auditRetention, "auditRetention");
+        this.auditIds = Objects.requireNonNull(auditIds, "auditIds");
+        if (auditRetention.isNegative()) {
+            throw new IllegalArgumentException("auditRetention must not be negative");
+        }
     }
 
     @Override
@@ -90,31 +120,51 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
         listing.put(ACTIVE, bool(key.active()));
         listing.put(CREATED_AT, millis(key.createdAt()));
         listing.put(LABEL, s(key.label()));
-        if (!transact(List.of(Items.putNew(tableName, lookup), Items.putNew(tableName, listing)))) {
+        if (transact(List.of(Items.putNew(tableName, lookup), Items.putNew(tableName, listing))) != WRITTEN) {
             throw new IllegalStateException("API key " + key.keyId() + " is already stored");
         }
     }
 
     @Override
-    public boolean deactivate(OrganisationId organisation, String keyId) {
-        Map<String, AttributeValue> listing;
-        try {
-            listing = client.getItem(request -> request
-                    .tableName(tableName).key(listingKey(organisation, keyId)).consistentRead(true)).item();
-        } catch (SdkException e) {
-            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+    public boolean deactivate(OrganisationId organisation, String keyId, Instant at, AuditContext audit) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> listing;
+            try {
+                listing = client.getItem(request -> request
+                        .tableName(tableName).key(listingKey(organisation, keyId)).consistentRead(true)).item();
+            } catch (SdkException e) {
+                throw GatekeeperException.unavailable(UNAVAILABLE, e);
+            }
+            if (listing == null || listing.isEmpty()) {
+                return false;
+            }
+            if (!flag(listing, ACTIVE)) {
+                return true;
+            }
+            ApiKeyHash hash = new ApiKeyHash(string(listing, HASH));
+            // Only while still active: of two concurrent deactivations one writes, and one audit record says so.
+            TransactWriteItem deactivateListing = deactivation(listingKey(organisation, keyId),
+                    "attribute_exists(#pk) AND #active = :active", Map.of(), Map.of(":active", bool(true)));
+            // The lookup item must still name this organisation: a hash never moves between organisations.
+            TransactWriteItem deactivateLookup = deactivation(lookupKey(hash),
+                    "attribute_exists(#pk) AND #organisation = :organisation",
+                    Map.of("#organisation", ORGANISATION_ID), Map.of(":organisation", s(organisation.value())));
+            // By id only: the record must never hold the key or its hash.
+            AuditEvent event = AuditEvent.succeeded(auditIds.get(), organisation, AuditAction.API_KEY_DEACTIVATED,
+                    null, null, at, audit, "API key " + keyId);
+            TransactWriteItem record = Items.putNew(tableName, AuditItems.item(event, auditRetention));
+            int failed = transact(List.of(deactivateListing, deactivateLookup, record));
+            if (failed == WRITTEN) {
+                return true;
+            }
+            if (failed == LOOKUP) {
+                return false;
+            }
+            // The listing changed since it was read (most likely deactivated meanwhile): read it again.
+            if (attempt >= MAX_CONFLICT_ATTEMPTS) {
+                throw new GatekeeperException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
+            }
         }
-        if (listing == null || listing.isEmpty()) {
-            return false;
-        }
-        ApiKeyHash hash = new ApiKeyHash(string(listing, HASH));
-        TransactWriteItem deactivateListing = deactivation(listingKey(organisation, keyId),
-                "attribute_exists(#pk)", Map.of(), Map.of());
-        // The lookup item must still name this organisation: a hash never moves between organisations.
-        TransactWriteItem deactivateLookup = deactivation(lookupKey(hash),
-                "attribute_exists(#pk) AND #organisation = :organisation",
-                Map.of("#organisation", ORGANISATION_ID), Map.of(":organisation", s(organisation.value())));
-        return transact(List.of(deactivateListing, deactivateLookup));
     }
 
     @Override
@@ -155,15 +205,20 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
                 .build()).build();
     }
 
-    /** Writes both items; false if either one's condition failed, so neither was written. */
-    private boolean transact(List<TransactWriteItem> actions) {
+    /**
+     * Writes every item or, if a condition fails, none: {@link #WRITTEN}, or the index of the first action whose
+     * condition failed.
+     */
+    private int transact(List<TransactWriteItem> actions) {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.transactWriteItems(request -> request.transactItems(actions));
-                return true;
+                return WRITTEN;
             } catch (TransactionCanceledException e) {
-                if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0)) || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1))) {
-                    return false;
+                for (int index = 0; index < actions.size(); index++) {
+                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, index))) {
+                        return index;
+                    }
                 }
                 if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
                     throw GatekeeperException.unavailable(UNAVAILABLE, e);

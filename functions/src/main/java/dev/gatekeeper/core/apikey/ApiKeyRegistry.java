@@ -1,14 +1,25 @@
 package dev.gatekeeper.core.apikey;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Instant;
 import java.util.List;
 
 /** Port for administration of API keys. Keys arrive hashed; the plain key is shown once by whoever made it. */
 public interface ApiKeyRegistry extends ApiKeyStore {
     void add(ApiKeyRecord key);
 
-    /** Deactivates a key of {@code organisation}; false if it has no key with that id. */
-    boolean deactivate(OrganisationId organisation, String keyId);
+    /**
+     * Deactivates a key of {@code organisation} and records that in its audit trail ({@code API_KEY_DEACTIVATED},
+     * naming the key by its id) in the same write, so neither exists without the other. False if it has no key
+     * with that id. A key that is already inactive stays so and nothing is written: only a change is recorded.
+     */
+    boolean deactivate(OrganisationId organisation, String keyId, Instant at, AuditContext audit);
+
+    /** As the administrator (the admin CLI). */
+    default boolean deactivate(OrganisationId organisation, String keyId, Instant at) {
+        return deactivate(organisation, keyId, at, AuditContext.administrator());
+    }
 
     List<ApiKeyRecord> listFor(OrganisationId organisation);
 }

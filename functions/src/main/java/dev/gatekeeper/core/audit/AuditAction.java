@@ -6,6 +6,8 @@ public enum AuditAction {
     APPLICATION_TOKEN_ISSUED,
     TOKEN_REVOKED,
     TOKENS_REVOKED_ALL,
+    /** An API key turned off ({@code admin key revoke}); the tokens it sweeps leave their own records. */
+    API_KEY_DEACTIVATED,
     /** Credentials refused with a 401 or 403 before any operation ran. */
     CREDENTIAL_REFUSED
 }

@@ -13,11 +13,13 @@ import java.util.UUID;
  *                           for a refused credential that could not be tied to an organisation
  * @param actingOrganisation who acted: the caller's organisation, or the credential's for a refusal; null when
  *                           unknown (an unknown credential, or the admin CLI)
- * @param tokenId            the token issued or revoked; null for a revoke-all and for most refusals
+ * @param tokenId            the token issued or revoked; null for a revoke-all, a key's deactivation and most
+ *                           refusals
  * @param count              for a revoke-all, how many active tokens it revoked; null otherwise (or not yet known)
  * @param outcome            {@link #SUCCEEDED}, or {@link #REFUSED} for a refused credential
  * @param reason             for a refusal, the {@code AuthFailure} label; for a revoke-all, the generation ended;
- *                           for a revocation by API key, the key revoked
+ *                           for a revocation by API key, the key revoked; for a key's deactivation, that key by
+ *                           its id (never the key or its hash)
  */
 public record AuditEvent(
         UUID id,

@@ -5,12 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,10 +32,15 @@ class DynamoDbApiKeyRegistryTest {
     private static final Instant CREATED = Instant.parse("2026-03-01T10:00:00Z");
     private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
     private static final OrganisationId PARTNER = new OrganisationId("partner001");
+    private static final Instant DEACTIVATED = CREATED.plusSeconds(3600);
+    private static final Duration AUDIT_RETENTION = Duration.ofDays(7);
+    private static final AuditContext OPERATOR = AuditContext.administrator();
 
     private final DynamoDbClient client = LocalDynamoDb.shared().client();
     private final String table = LocalDynamoDb.shared().createTokenTable();
-    private final DynamoDbApiKeyRegistry registry = new DynamoDbApiKeyRegistry(client, table);
+    private final DynamoDbApiKeyRegistry registry =
+            new DynamoDbApiKeyRegistry(client, table, AUDIT_RETENTION, UUID::randomUUID);
+    private final DynamoDbAuditLog audit = new DynamoDbAuditLog(client, table, AUDIT_RETENTION);
 
     @Test
     void addThenFindByHashReturnsTheKey() {
@@ -66,7 +83,7 @@ class DynamoDbApiKeyRegistryTest {
         ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
         registry.add(key);
 
-        boolean deactivated = registry.deactivate(MERCHANT, key.keyId());
+        boolean deactivated = registry.deactivate(MERCHANT, key.keyId(), DEACTIVATED);
 
         ApiKeyRecord inactive = new ApiKeyRecord(key.hash(), MERCHANT, false, CREATED, "first");
         assertThat(deactivated).isTrue();
@@ -79,9 +96,96 @@ class DynamoDbApiKeyRegistryTest {
         ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
         registry.add(key);
 
-        assertThat(registry.deactivate(MERCHANT, "000000000000")).isFalse();
-        assertThat(registry.deactivate(PARTNER, key.keyId())).isFalse();
+        assertThat(registry.deactivate(MERCHANT, "000000000000", DEACTIVATED)).isFalse();
+        assertThat(registry.deactivate(PARTNER, key.keyId(), DEACTIVATED)).isFalse();
         assertThat(registry.findByHash(key.hash())).contains(key);
+        assertThat(trail(MERCHANT)).isEmpty();
+        assertThat(trail(PARTNER)).isEmpty();
+    }
+
+    @Test
+    void deactivateRecordsTheDeactivationInTheOrganisationsTrailNamingTheKeyByItsIdOnly() {
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
+        registry.add(key);
+
+        registry.deactivate(MERCHANT, key.keyId(), DEACTIVATED,
+                new AuditContext(PARTNER, "203.0.113.7", "req-1"));
+
+        assertThat(trail(MERCHANT)).singleElement().satisfies(record -> {
+            assertThat(record.action()).isEqualTo(AuditAction.API_KEY_DEACTIVATED);
+            assertThat(record.time()).isEqualTo(DEACTIVATED);
+            assertThat(record.reason()).isEqualTo("API key " + key.keyId());
+            assertThat(record.actingOrganisation()).isEqualTo(PARTNER);
+            assertThat(record.sourceIp()).isEqualTo("203.0.113.7");
+            assertThat(record.requestId()).isEqualTo("req-1");
+            assertThat(record.outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+            assertThat(record.tokenId()).isNull();
+        });
+        Map<String, AttributeValue> stored = auditItems(MERCHANT).get(0);
+        assertThat(stored.values()).extracting(AttributeValue::toString)
+                .noneMatch(value -> value.contains(key.hash().value()) || value.contains("gk_first"));
+        assertThat(stored.get("ttl").n())
+                .isEqualTo(Long.toString(DEACTIVATED.plus(AUDIT_RETENTION).getEpochSecond()));
+    }
+
+    @Test
+    void deactivatingAnInactiveKeyAgainChangesNothingAndRecordsNothing() {
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
+        registry.add(key);
+        registry.deactivate(MERCHANT, key.keyId(), DEACTIVATED);
+
+        boolean again = registry.deactivate(MERCHANT, key.keyId(), DEACTIVATED.plusSeconds(60));
+
+        assertThat(again).isTrue();
+        assertThat(registry.findByHash(key.hash())).map(ApiKeyRecord::active).contains(false);
+        assertThat(trail(MERCHANT)).extracting(AuditEvent::time).containsExactly(DEACTIVATED);
+    }
+
+    @Test
+    void concurrentDeactivationsOfOneKeyAllSucceedAndLeaveOneRecord() throws Exception {
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
+        registry.add(key);
+        int operators = 4;
+        CyclicBarrier start = new CyclicBarrier(operators);
+        ExecutorService threads = Executors.newFixedThreadPool(operators);
+        try {
+            List<Future<Boolean>> deactivations = new ArrayList<>();
+            for (int i = 0; i < operators; i++) {
+                deactivations.add(threads.submit(() -> {
+                    start.await();
+                    return registry.deactivate(MERCHANT, key.keyId(), DEACTIVATED);
+                }));
+            }
+            for (Future<Boolean> deactivation : deactivations) {
+                assertThat(deactivation.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(registry.findByHash(key.hash())).map(ApiKeyRecord::active).contains(false);
+        assertThat(trail(MERCHANT)).singleElement()
+                .extracting(AuditEvent::action).isEqualTo(AuditAction.API_KEY_DEACTIVATED);
+    }
+
+    @Test
+    void aDeactivationWhoseAuditRecordCannotBeWrittenLeavesTheKeyActive() {
+        UUID sameId = UUID.fromString("00000000-0000-4000-8000-00000000000a");
+        DynamoDbApiKeyRegistry reusingIds = new DynamoDbApiKeyRegistry(client, table, AUDIT_RETENTION, () -> sameId);
+        ApiKeyRecord first = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
+        ApiKeyRecord second = new ApiKeyRecord(ApiKeyHash.of("gk_second"), MERCHANT, true, CREATED, "second");
+        registry.add(first);
+        registry.add(second);
+        reusingIds.deactivate(MERCHANT, first.keyId(), DEACTIVATED);
+
+        // The second record would land on the first one's key (same organisation, time and id), so it cannot be put.
+        assertThatThrownBy(() -> reusingIds.deactivate(MERCHANT, second.keyId(), DEACTIVATED))
+                .isInstanceOfSatisfying(GatekeeperException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(registry.findByHash(second.hash())).contains(second);
+        assertThat(registry.listFor(MERCHANT)).filteredOn(ApiKeyRecord::active).containsExactly(second);
+        assertThat(trail(MERCHANT)).singleElement().extracting(AuditEvent::reason)
+                .isEqualTo("API key " + first.keyId());
     }
 
     @Test
@@ -108,8 +212,20 @@ class DynamoDbApiKeyRegistryTest {
                 .hasCauseInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> missingTable.add(new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "")))
                 .isInstanceOf(GatekeeperException.class);
-        assertThatThrownBy(() -> missingTable.deactivate(MERCHANT, "000000000000")).isInstanceOf(GatekeeperException.class);
+        assertThatThrownBy(() -> missingTable.deactivate(MERCHANT, "000000000000", DEACTIVATED))
+                .isInstanceOf(GatekeeperException.class);
         assertThatThrownBy(() -> missingTable.listFor(MERCHANT)).isInstanceOf(GatekeeperException.class);
+    }
+
+    private List<AuditEvent> trail(OrganisationId organisation) {
+        return audit.find(organisation.value(), Instant.EPOCH, DEACTIVATED.plusSeconds(3600), 100);
+    }
+
+    private List<Map<String, AttributeValue>> auditItems(OrganisationId organisation) {
+        return client.query(query -> query.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :audit)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(organisation.value()),
+                        ":audit", AttributeValue.fromS("AUDIT#")))).items();
     }
 
     private Map<String, AttributeValue> item(String partition, String sort) {

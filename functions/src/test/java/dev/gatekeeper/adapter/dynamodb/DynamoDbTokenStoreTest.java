@@ -587,7 +587,7 @@ class DynamoDbTokenStoreTest {
     @Test
     void insertOfATokenWhoseKeyWasDeactivatedFailsAndStoresNothing() {
         KeyLineage partnersKey = activeKey(PARTNER, "partner");
-        apiKeys.deactivate(PARTNER, partnersKey.keyId());
+        apiKeys.deactivate(PARTNER, partnersKey.keyId(), ISSUED);
         List<Map<String, AttributeValue>> before = allItems();
         List<TokenRecord> refused = List.of(
                 token().requestedBy(PARTNER, AccessType.BN).lineage(partnersKey).build(),
@@ -607,7 +607,7 @@ class DynamoDbTokenStoreTest {
     void aRevokedKeyIsReportedBeforeAnEndedGenerationSinceARetryWouldFailOnTheKeyAnyway() {
         KeyLineage merchantsKey = activeKey(MERCHANT, "merchant");
         store.revokeAll(MERCHANT, REVOKE_ALL);
-        apiKeys.deactivate(MERCHANT, merchantsKey.keyId());
+        apiKeys.deactivate(MERCHANT, merchantsKey.keyId(), REVOKE_ALL);
 
         assertThatThrownBy(() -> store.insert(token().generation(0).lineage(merchantsKey).build()))
                 .isInstanceOf(ApiKeyRevokedException.class);
@@ -729,7 +729,7 @@ class DynamoDbTokenStoreTest {
         Future<Long> revocation = threads.submit(() -> {
             start.await();
             someStored.await();
-            assertThat(apiKeys.deactivate(PARTNER, partnersKey.keyId())).isTrue();
+            assertThat(apiKeys.deactivate(PARTNER, partnersKey.keyId(), FIRST_REVOCATION)).isTrue();
             return store.revokeByApiKey(PARTNER, partnersKey.keyId(), FIRST_REVOCATION);
         });
         start.countDown();
