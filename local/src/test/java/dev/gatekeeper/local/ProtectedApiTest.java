@@ -169,7 +169,7 @@ class ProtectedApiTest {
                 .build()) {
             DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(client, "TokensTable");
             Organisation moved = organisations.find(new OrganisationId("movedmerc1")).orElseThrow();
-            organisations.update(new Organisation(moved.id(), moved.name(), moved.accessType(), moved.parentId(),
+            organisations.update(moved, new Organisation(moved.id(), moved.name(), moved.accessType(), moved.parentId(),
                     moved.allowedScopes(), moved.products(), true, List.of("10.0.0.0/8"), moved.mtlsFilter()));
         }
 

@@ -68,12 +68,17 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
 
     @Override
     public void create(Organisation organisation) {
-        put(organisation, "attribute_not_exists(#pk)", "organisation " + organisation.id() + " already exists");
-    }
-
-    @Override
-    public void update(Organisation organisation) {
-        put(organisation, "attribute_exists(#pk)", "organisation " + organisation.id() + " does not exist");
+        try {
+            client.putItem(request -> request
+                    .tableName(tableName)
+                    .item(item(organisation))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("organisation " + organisation.id() + " already exists", e);
+        } catch (SdkException e) {
+            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        }
     }
 
     @Override
@@ -143,20 +148,6 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
             }
             organisations.sort(Comparator.comparing(organisation -> organisation.id().value()));
             return organisations;
-        } catch (SdkException e) {
-            throw GatekeeperException.unavailable(UNAVAILABLE, e);
-        }
-    }
-
-    private void put(Organisation organisation, String condition, String whenConditionFails) {
-        try {
-            client.putItem(request -> request
-                    .tableName(tableName)
-                    .item(item(organisation))
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
-        } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException(whenConditionFails, e);
         } catch (SdkException e) {
             throw GatekeeperException.unavailable(UNAVAILABLE, e);
         }
