@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.FieldSource;
  * DynamoDB failing under the real SDK client, configured as in Lambda ({@link AwsClients}): throttling, 500s,
  * timeouts, lost responses and the emulator going away. The service answers 503 with an ErrorResponse while the
  * fault lasts, retries a bounded number of times, never hands out a token or a revocation it did not store, and
- * serves again as soon as the table is back, without a restart.
+ * serves again as soon as the table is back, without a restart. Each handler runs in the container its function is
+ * deployed with: the issuing ones with the private signing keys, every other one with the public key set only.
  */
 class DynamoDbFaultsTest {
     private static final String ISSUE_BODY = "{\"scopes\":[\"admin\"]}";
@@ -46,24 +47,26 @@ class DynamoDbFaultsTest {
 
     private final GatekeeperFixture gk = GatekeeperFixture.create();
     private final FaultInjector faults = new FaultInjector();
-    private final Gatekeeper service = gk.gatekeeperWith(faults.dynamoDb());
+    /** Two containers on the faulty table, as deployed: the issuing functions' and the verify-only ones'. */
+    private final Gatekeeper signing = gk.gatekeeperWith(faults.dynamoDb());
+    private final Gatekeeper verifying = gk.verifyingWith(faults.dynamoDb());
 
     @ParameterizedTest
     @FieldSource("SERVICE_FAULTS")
     void everyOperationAnswersServiceUnavailableWhileTheTableFailsAndServesAgainWhenItRecovers(Fault fault) {
         Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
-        call(service, RequestTokenHandler::new, issue(MERCHANT_KEY)); // warm: keys loaded, nothing else cached
+        call(RequestTokenHandler::new, issue(MERCHANT_KEY)); // warm: keys loaded, nothing else cached
         faults.reject(null, UNTIL_HEALED, fault);
 
         Response[] duringOutage = {
-            call(service, RequestTokenHandler::new, issue(MERCHANT_KEY)),
-            call(service, RequestOrganisationTokenHandler::new, ApiEvents.post(
+            call(RequestTokenHandler::new, issue(MERCHANT_KEY)),
+            call(RequestOrganisationTokenHandler::new, ApiEvents.post(
                     "/organisations/{encodedOrganisationId}/tokens", "encodedOrganisationId", "merchant01")
                     .apiKey(PARTNER_KEY).json(ISSUE_BODY).build()),
-            call(service, RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId())),
-            call(service, RevokeAllTokensHandler::new, ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build()),
-            call(service, IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken())),
-            call(service, OAuthRevokeTokenHandler::new, ApiEvents.post("/oauth2/revoke").apiKey(MERCHANT_KEY)
+            call(RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId())),
+            call(RevokeAllTokensHandler::new, ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build()),
+            call(IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken())),
+            call(OAuthRevokeTokenHandler::new, ApiEvents.post("/oauth2/revoke").apiKey(MERCHANT_KEY)
                     .form("token=" + issued.accessToken()).build()),
         };
 
@@ -71,27 +74,27 @@ class DynamoDbFaultsTest {
             assertServiceUnavailable(response);
         }
         // The authorizer has no ErrorResponse: it fails closed, and API Gateway answers 500 without calling the API.
-        assertThatThrownBy(() -> new TokenAuthorizerHandler(service).handleRequest(
+        assertThatThrownBy(() -> new TokenAuthorizerHandler(verifying).handleRequest(
                 AuthorizerEvents.request().bearer(issued.accessToken()).build(), new TestLambdaContext("authorizer")))
                 .isInstanceOf(AuthorizerEndpoint.Unavailable.class);
-        // Signing keys come from Secrets Manager, so the key set is still published.
-        assertThat(call(service, JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build()).status())
+        // The public keys come from Secrets Manager, so the key set is still published.
+        assertThat(call(JwksHandler::new, ApiEvents.get("/.well-known/jwks.json").build()).status())
                 .isEqualTo(200);
 
         faults.heal();
 
-        assertThat(call(service, RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
-        Response introspected = call(service, IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken()));
+        assertThat(call(RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
+        Response introspected = call(IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken()));
         assertThat(introspected.body().get("active").asBoolean()).as("no revocation was stored").isTrue();
     }
 
     @Test
     void aFailingCallIsTriedThreeTimesThenTheRequestEnds() {
-        call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        call(RequestTokenHandler::new, issue(MERCHANT_KEY));
         faults.reject(null, UNTIL_HEALED, Fault.DYNAMODB_INTERNAL_ERROR);
         faults.resetAttempts();
 
-        assertServiceUnavailable(call(service, RequestTokenHandler::new, issue(MERCHANT_KEY)));
+        assertServiceUnavailable(call(RequestTokenHandler::new, issue(MERCHANT_KEY)));
 
         // Authentication reads the API key first; that call fails after its attempts and nothing else is tried.
         assertThat(faults.totalAttempts()).isEqualTo(AwsClients.MAX_ATTEMPTS);
@@ -101,7 +104,7 @@ class DynamoDbFaultsTest {
     void aSingleThrottledTransactionIsRetriedAndTheTokenIsIssued() {
         faults.reject(TRANSACT_WRITE, 1, Fault.DYNAMODB_THROUGHPUT_EXCEEDED);
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertThat(response.status()).isEqualTo(201);
         assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(2);
@@ -112,7 +115,7 @@ class DynamoDbFaultsTest {
     void anInsertThatConflictsWithAnotherTransactionIsRetriedByTheStoreAndTheTokenIsIssued() {
         faults.reject(TRANSACT_WRITE, 2, Fault.dynamoDbTransactionConflict(4));
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertThat(response.status()).isEqualTo(201);
         assertThat(faults.attempts(TRANSACT_WRITE)).as("two conflicts, then the insert").isEqualTo(3);
@@ -125,7 +128,7 @@ class DynamoDbFaultsTest {
         gk.nextTokenIds(id);
         faults.reject(TRANSACT_WRITE, UNTIL_HEALED, Fault.dynamoDbTransactionConflict(4));
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertServiceUnavailable(response);
         assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(5);
@@ -138,7 +141,7 @@ class DynamoDbFaultsTest {
         gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
         faults.reject(TRANSACT_WRITE, 1, Fault.dynamoDbTransactionConflict(3));
 
-        Response revoked = call(service, RevokeTokenHandler::new, revoke(MERCHANT_KEY, first.tokenId()));
+        Response revoked = call(RevokeTokenHandler::new, revoke(MERCHANT_KEY, first.tokenId()));
 
         assertThat(revoked.status()).isEqualTo(200);
         assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(2);
@@ -146,7 +149,7 @@ class DynamoDbFaultsTest {
         faults.resetAttempts();
         faults.reject(TRANSACT_WRITE, 1, Fault.dynamoDbTransactionConflict(3));
 
-        Response revokedAll = call(service, RevokeAllTokensHandler::new,
+        Response revokedAll = call(RevokeAllTokensHandler::new,
                 ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build());
 
         assertThat(revokedAll.status()).isEqualTo(200);
@@ -160,7 +163,7 @@ class DynamoDbFaultsTest {
         gk.nextTokenIds(id);
         faults.reject(TRANSACT_WRITE, UNTIL_HEALED, Fault.DYNAMODB_THROUGHPUT_EXCEEDED);
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertServiceUnavailable(response);
         assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(AwsClients.MAX_ATTEMPTS);
@@ -180,14 +183,14 @@ class DynamoDbFaultsTest {
         gk.nextTokenIds(id);
         faults.loseResponse(TRANSACT_WRITE, UNTIL_HEALED, Fault.DYNAMODB_INTERNAL_ERROR);
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertServiceUnavailable(response);
         assertThat(response.raw().getBody()).doesNotContain(id.toString()).doesNotContain("accessToken");
         assertThat(stored(id.toString())).as("DynamoDB applied the write").isTrue();
 
         faults.heal();
-        Response revokeAll = call(service, RevokeAllTokensHandler::new,
+        Response revokeAll = call(RevokeAllTokensHandler::new,
                 ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build());
         assertThat(revokeAll.status()).isEqualTo(200);
         assertThat(revokeAll.data().get("revokedTokensCount").asLong()).as("the orphan is counted").isEqualTo(1);
@@ -201,7 +204,7 @@ class DynamoDbFaultsTest {
     void anInsertWhoseFirstAnswerIsLostIsRetriedWithoutStoringTheTokenTwice() {
         faults.loseResponse(TRANSACT_WRITE, 1, Fault.DYNAMODB_INTERNAL_ERROR);
 
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
 
         assertThat(response.status()).isEqualTo(201);
         assertThat(faults.attempts(TRANSACT_WRITE)).isEqualTo(2);
@@ -214,27 +217,27 @@ class DynamoDbFaultsTest {
         Response issued = gk.requestToken(MERCHANT_KEY, ISSUE_BODY);
         faults.reject(TRANSACT_WRITE, UNTIL_HEALED, Fault.DYNAMODB_THROTTLING);
 
-        assertServiceUnavailable(call(service, RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId())));
-        assertServiceUnavailable(call(service, RevokeAllTokensHandler::new,
+        assertServiceUnavailable(call(RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId())));
+        assertServiceUnavailable(call(RevokeAllTokensHandler::new,
                 ApiEvents.post("/tokens/revoke").apiKey(MERCHANT_KEY).build()));
 
         faults.heal();
-        assertThat(call(service, IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken()))
+        assertThat(call(IntrospectTokenHandler::new, introspect(PARTNER_KEY, issued.accessToken()))
                 .body().get("active").asBoolean()).isTrue();
         assertThat(gk.gatekeeper.tokenStore().findForOrganisation(new OrganisationId("merchant01"),
                 new TokenId(issued.tokenId())).orElseThrow().revokedAt()).isNull();
-        Response revoked = call(service, RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId()));
+        Response revoked = call(RevokeTokenHandler::new, revoke(MERCHANT_KEY, issued.tokenId()));
         assertThat(revoked.status()).isEqualTo(200);
     }
 
     @Test
     void aHangingTableTimesOutWithinTheCallTimeoutAndGivesServiceUnavailable() {
-        call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        call(RequestTokenHandler::new, issue(MERCHANT_KEY));
         faults.stall(null, UNTIL_HEALED, Duration.ofSeconds(30));
         faults.resetAttempts();
 
         long started = System.nanoTime();
-        Response response = call(service, RequestTokenHandler::new, issue(MERCHANT_KEY));
+        Response response = call(RequestTokenHandler::new, issue(MERCHANT_KEY));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertServiceUnavailable(response);
@@ -242,24 +245,27 @@ class DynamoDbFaultsTest {
         assertThat(faults.totalAttempts()).isBetween(2, AwsClients.MAX_ATTEMPTS);
 
         faults.heal();
-        assertThat(call(service, RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
+        assertThat(call(RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
     }
 
     @Test
     void aTableThatStopsMidRunGivesServiceUnavailableAndServesAgainWhenItComesBackOnTheSamePort() {
         try (TcpProxy proxy = new TcpProxy(LocalDynamoDb.shared().endpoint())) {
-            Gatekeeper behindProxy = gk.gatekeeperWith(faults.dynamoDbAt(proxy.endpoint()));
-            Response before = call(behindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY));
+            Gatekeeper signingBehindProxy = gk.gatekeeperWith(faults.dynamoDbAt(proxy.endpoint()));
+            Gatekeeper verifyingBehindProxy = gk.verifyingWith(faults.dynamoDbAt(proxy.endpoint()));
+            Response before = call(signingBehindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY));
             assertThat(before.status()).isEqualTo(201);
 
             proxy.stop();
-            assertServiceUnavailable(call(behindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY)));
-            assertServiceUnavailable(call(behindProxy, RevokeTokenHandler::new, revoke(MERCHANT_KEY, before.tokenId())));
+            assertServiceUnavailable(call(signingBehindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY)));
+            assertServiceUnavailable(call(verifyingBehindProxy, RevokeTokenHandler::new,
+                    revoke(MERCHANT_KEY, before.tokenId())));
 
             proxy.start();
-            assertThat(call(behindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY)).status()).isEqualTo(201);
-            assertThat(call(behindProxy, RevokeTokenHandler::new, revoke(MERCHANT_KEY, before.tokenId())).status())
-                    .isEqualTo(200);
+            assertThat(call(signingBehindProxy, RequestTokenHandler::new, issue(MERCHANT_KEY)).status())
+                    .isEqualTo(201);
+            assertThat(call(verifyingBehindProxy, RevokeTokenHandler::new, revoke(MERCHANT_KEY, before.tokenId()))
+                    .status()).isEqualTo(200);
         }
     }
 
@@ -289,9 +295,20 @@ class DynamoDbFaultsTest {
                 .form("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).build();
     }
 
+    /** Runs the handler with the container its function is deployed with: verify-only unless it issues tokens. */
+    private <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response call(
+            Function<Gatekeeper, H> handler, APIGatewayProxyRequestEvent event) {
+        return run(GatekeeperFixture.handlerFor(handler, signing, verifying), event);
+    }
+
+    /** Runs the handler built with exactly {@code service}. */
     static <H extends RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> Response call(
             Gatekeeper service, Function<Gatekeeper, H> handler, APIGatewayProxyRequestEvent event) {
-        H instance = handler.apply(service);
-        return new Response(instance.handleRequest(event, new TestLambdaContext(instance.getClass().getSimpleName())));
+        return run(handler.apply(service), event);
+    }
+
+    private static Response run(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                                APIGatewayProxyRequestEvent event) {
+        return new Response(handler.handleRequest(event, new TestLambdaContext(handler.getClass().getSimpleName())));
     }
 }

@@ -192,10 +192,18 @@ public final class GatekeeperFixture {
 
     /** The handler built as its function builds it: without the signing keys unless it needs them to issue. */
     public <H> H handlerFor(Function<Gatekeeper, H> handler) {
+        return handlerFor(handler, gatekeeper, verifying);
+    }
+
+    /**
+     * The handler built with {@code verifying}, as every function but the issuing ones is deployed (with
+     * {@code PUBLIC_KEY_SECRET_ARN} only), or with {@code signing} if it refuses that because it issues tokens.
+     */
+    public static <H> H handlerFor(Function<Gatekeeper, H> handler, Gatekeeper signing, Gatekeeper verifying) {
         try {
             return handler.apply(verifying);
         } catch (IllegalStateException needsSigningKeys) {
-            return handler.apply(gatekeeper);
+            return handler.apply(signing);
         }
     }
 
