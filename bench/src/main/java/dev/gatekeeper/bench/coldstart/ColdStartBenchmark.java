@@ -3,6 +3,7 @@ package dev.gatekeeper.bench.coldstart;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.bench.common.BenchSupport;
 import dev.gatekeeper.bench.floor.ConstantResponseHandler;
+import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
@@ -247,8 +248,8 @@ public final class ColdStartBenchmark {
                     continue;
                 }
                 if (template.table(resource).isPresent()) {
-                    BenchSupport.seedTable(dynamo, template.table(resource).get(), resource,
-                            repo.resolve("events/seed.json"), System.out::println);
+                    SeedLoader.seedTable(dynamo, template.table(resource).get(), resource,
+                            repo.resolve("events/seed.json"), "bench", System.out::println);
                     environment.put(name, resource);
                 } else if (template.secret(resource).isPresent()) {
                     SigningKeySecrets.ensure(secrets, resource, SigningAlgorithm.RS256, Clock.systemUTC(), System.out::println);

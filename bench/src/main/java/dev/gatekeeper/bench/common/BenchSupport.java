@@ -1,24 +1,15 @@
 package dev.gatekeeper.bench.common;
 
-import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
-import dev.gatekeeper.local.seed.SeedFile;
-import dev.gatekeeper.local.seed.SeedLoader;
-import dev.gatekeeper.local.storage.TemplateTables;
-import dev.gatekeeper.local.template.TableDefinition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What every benchmark of issue 7 shares, so their figures are taken and reported alike: the Lambda runtime's JVM
@@ -44,18 +35,6 @@ public final class BenchSupport {
                 "-XX:+TieredCompilation",
                 "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true");
-    }
-
-    /**
-     * Creates the template's table under {@code name} (as the local runner does) and loads the seed file into it
-     * with the functions' own DynamoDB adapters, so the benchmarks' callers exist exactly as the events expect.
-     */
-    public static void seedTable(DynamoDbClient dynamo, TableDefinition table, String name, Path seedFile,
-            Consumer<String> log) {
-        TemplateTables.ensure(dynamo, table, name, log);
-        new SeedLoader(new DynamoDbOrganisationRegistry(dynamo, name), new DynamoDbApiKeyRegistry(dynamo, name),
-                Clock.systemUTC())
-                .load(SeedFile.read(seedFile), seedFile.getFileName().toString(), "bench");
     }
 
     /** The {@code java} of the running JVM: every child JVM of a benchmark is the same build. */

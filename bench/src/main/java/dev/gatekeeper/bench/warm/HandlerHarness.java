@@ -14,7 +14,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
-import dev.gatekeeper.bench.common.BenchSupport;
 import dev.gatekeeper.bench.coldstart.DynamoDbLocalProcess;
 import dev.gatekeeper.config.AwsClients;
 import dev.gatekeeper.config.Gatekeeper;
@@ -26,6 +25,7 @@ import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStore;
 import dev.gatekeeper.local.lambda.LambdaJson;
 import dev.gatekeeper.local.lambda.LocalLambdaContext;
+import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.storage.FileSigningKeySource;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
@@ -236,15 +236,9 @@ public final class HandlerHarness {
         return new PassResult(pass, ManagementFactory.getRuntimeMXBean().getInputArguments(), results, memory);
     }
 
-    /** The function's variables as the template sets them, its resources by logical id, DynamoDB Local's endpoint. */
+    /** The function's variables as the template sets them, pointed at DynamoDB Local. */
     private static Map<String, String> environment(FunctionDefinition definition, DynamoDbLocalProcess dynamo) {
-        Map<String, String> environment = new LinkedHashMap<>(definition.environment().variables());
-        for (String name : definition.environment().declaredNames()) {
-            definition.environment().referencedResource(name).ifPresent(resource -> environment.put(name, resource));
-        }
-        environment.put(GatekeeperConfig.AWS_ENDPOINT_URL, dynamo.endpoint().toString());
-        environment.put(GatekeeperConfig.AWS_REGION, REGION);
-        return environment;
+        return definition.environment().pointedAt(dynamo.endpoint(), REGION);
     }
 
     /**
@@ -257,7 +251,8 @@ public final class HandlerHarness {
                 .orElseThrow(() -> new IllegalStateException("no table " + resource + " in template.yaml"));
         try (DynamoDbClient setup = DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).region(Region.of(REGION))
                 .httpClientBuilder(ApacheHttpClient.builder()).build()) {
-            BenchSupport.seedTable(setup, tableDefinition, table, repo.resolve("events/seed.json"), HandlerHarness::log);
+            SeedLoader.seedTable(setup, tableDefinition, table, repo.resolve("events/seed.json"), "bench",
+                    HandlerHarness::log);
         }
     }
 

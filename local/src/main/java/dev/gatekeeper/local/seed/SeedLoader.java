@@ -1,16 +1,23 @@
 package dev.gatekeeper.local.seed;
 
+import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.apikey.ApiKeyRegistry;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.organisation.OrganisationRegistry;
+import dev.gatekeeper.local.storage.TemplateTables;
+import dev.gatekeeper.local.template.TableDefinition;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Loads a {@link Seed} into the organisation and API key registries. Organisations already stored are left as
@@ -26,6 +33,21 @@ public final class SeedLoader {
         this.organisations = organisations;
         this.apiKeys = apiKeys;
         this.clock = clock;
+    }
+
+    /**
+     * Creates the template's table under {@code name} (as the local runner does) and loads the seed file into it
+     * with the functions' own DynamoDB adapters, so that the callers of {@code events/} exist exactly as the events
+     * expect: for the benchmarks and the checks that run handlers in-process.
+     *
+     * @param label stored with each key, as in {@link #load}
+     */
+    public static Result seedTable(DynamoDbClient dynamo, TableDefinition table, String name, Path seedFile,
+                                   String label, Consumer<String> log) {
+        TemplateTables.ensure(dynamo, table, name, log);
+        return new SeedLoader(new DynamoDbOrganisationRegistry(dynamo, name), new DynamoDbApiKeyRegistry(dynamo, name),
+                Clock.systemUTC())
+                .load(SeedFile.read(seedFile), seedFile.getFileName().toString(), label);
     }
 
     /** What a load did: organisations created (with how many keys) and organisations found already stored. */

@@ -1,5 +1,6 @@
 package dev.gatekeeper.local.template;
 
+import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +27,18 @@ public final class FunctionEnvironment {
     /** The variables the function starts with, in template order. */
     public Map<String, String> variables() {
         return variables;
+    }
+
+    /**
+     * The variables as the function starts with them when its handler runs in this process against an emulator:
+     * the template's, {@code AWS_ENDPOINT_URL} pointing both AWS clients at {@code awsEndpoint}, and
+     * {@code AWS_REGION}, which Lambda sets.
+     */
+    public Map<String, String> pointedAt(URI awsEndpoint, String region) {
+        Map<String, String> environment = new LinkedHashMap<>(variables);
+        environment.put("AWS_ENDPOINT_URL", awsEndpoint.toString());
+        environment.put("AWS_REGION", region);
+        return environment;
     }
 
     public boolean declares(String name) {
