@@ -87,11 +87,11 @@ class SigningKeyAccessTest {
             if (secret.isEmpty()) {
                 continue;
             }
-            assertThat(statements(function.properties().get("Policies")))
+            assertThat(IamStatements.of(function.properties().get("Policies")))
                     .as("%s: %s names %s; a statement allows secretsmanager:GetSecretValue on it", function, variable,
                             secret.get())
                     .anySatisfy(statement -> {
-                        assertThat(actions(statement)).contains("secretsmanager:GetSecretValue");
+                        assertThat(IamStatements.actions(statement)).contains("secretsmanager:GetSecretValue");
                         assertThat(references(statement.get("Resource"), secret.get())).isTrue();
                     });
         }
@@ -104,8 +104,8 @@ class SigningKeyAccessTest {
         if (rotationLambdas().contains(function.name())) {
             return;
         }
-        for (Map<String, Object> statement : statements(function.properties().get("Policies"))) {
-            assertThat(actions(statement))
+        for (Map<String, Object> statement : IamStatements.of(function.properties().get("Policies"))) {
+            assertThat(IamStatements.actions(statement))
                     .as("%s is no rotation function, yet it may write secrets", function)
                     .doesNotContainAnyElementsOf(WRITES)
                     .doesNotContain("secretsmanager:*");
@@ -146,32 +146,14 @@ class SigningKeyAccessTest {
         return map(map(function.properties().get("Environment")).get("Variables"));
     }
 
-    /** Every IAM statement of the inline policy documents in {@code Policies}. */
-    private static List<Map<String, Object>> statements(Object policies) {
-        List<Map<String, Object>> statements = new ArrayList<>();
-        if (policies instanceof Collection<?> list) {
-            for (Object policy : list) {
-                if (policy instanceof Map<?, ?> document && document.get("Statement") instanceof Collection<?> entries) {
-                    entries.forEach(entry -> statements.add(map(entry)));
-                }
-            }
-        }
-        return statements;
-    }
-
-    private static List<String> actions(Map<String, Object> statement) {
-        Object action = statement.get("Action");
-        return action instanceof Collection<?> list ? list.stream().map(String::valueOf).toList()
-                : action == null ? List.of() : List.of(String.valueOf(action));
-    }
-
     /** Statements granting a Secrets Manager action on {@code *}, and managed policies named after Secrets Manager. */
     private static List<Object> secretsManagerOnEveryResource(Object policies) {
         List<Object> found = new ArrayList<>();
-        for (Map<String, Object> statement : statements(policies)) {
+        for (Map<String, Object> statement : IamStatements.of(policies)) {
             Object resource = statement.get("Resource");
             boolean everything = "*".equals(resource) || resource instanceof Collection<?> list && list.contains("*");
-            if (everything && actions(statement).stream().anyMatch(action -> action.startsWith("secretsmanager:")
+            if (everything && IamStatements.actions(statement).stream().anyMatch(action ->
+                    action.startsWith("secretsmanager:")
                     || action.equals("*"))) {
                 found.add(statement);
             }
