@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * ({@code !Ref X} is {@code {Ref: X}}, {@code !GetAtt A.B} is {@code {Fn::GetAtt: [A, B]}}), so a template reads
  * the same whether it was written by hand or by {@code sam build}.
  *
- * <p>The local runner has a reader like this one; it is not reused on purpose. Depending on the runner would put
- * the functions' classes on this module's classpath, and the class loader that looks for each handler in the built
- * artifact would then find it here instead, so a handler missing from the artifact would go unnoticed.
+ * <p>The local runner has a reader like this one; it is not reused on purpose. It evaluates the intrinsics into the
+ * values a running function sees ({@code !Ref TokensTable} becomes a table name), while these checks need them as
+ * written, to tell which resource a policy or a variable names.
  */
 final class CloudFormationYaml {
     private CloudFormationYaml() {
