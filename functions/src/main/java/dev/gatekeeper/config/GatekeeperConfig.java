@@ -1,5 +1,6 @@
 package dev.gatekeeper.config;
 
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.token.TokenSettings;
 import dev.gatekeeper.observability.EmfMetrics;
@@ -73,13 +74,20 @@ public record GatekeeperConfig(
         }
         List<String> audience = Arrays.stream(env.get(TOKEN_AUDIENCE).split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
+        Duration signingKeyMaxAge = Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300));
+        if (signingKeyMaxAge.compareTo(KeyRetention.SIGNING_GRACE) >= 0) {
+            // A container signs with a replaced key until its cache reloads; rotation keeps keys for the longest
+            // token lifetime plus this grace after they stop signing, so a longer cache could outlive the key.
+            throw new IllegalStateException(SIGNING_KEY_CACHE_SECONDS + " must be less than "
+                    + KeyRetention.SIGNING_GRACE.toSeconds() + " (the grace rotation keeps replaced keys for)");
+        }
         return new GatekeeperConfig(
                 env.get(TABLE_NAME),
                 signingKeys,
                 publicKeys,
                 TokenSettings.gatekeeperDefaults(env.get(TOKEN_ISSUER), audience),
                 Duration.ofDays(positive(env, TOKEN_RETENTION_DAYS, 30)),
-                Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300)),
+                signingKeyMaxAge,
                 Optional.ofNullable(env.get(AWS_ENDPOINT_URL)).filter(s -> !s.isBlank()).map(URI::create),
                 Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"),
                 Optional.ofNullable(env.get(METRICS_NAMESPACE)).map(String::trim).filter(s -> !s.isEmpty())

@@ -6,10 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
 import dev.gatekeeper.config.AwsClients;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.observability.LogContext;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -21,10 +23,19 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
 /**
  * The rotation function of the signing key secret: Secrets Manager invokes it once per rotation step. It also writes
  * the public key secret ({@code PUBLIC_KEY_SECRET_ARN}), which the functions that only verify tokens read.
+ *
+ * <p>It keeps each key until no token it signed can be live: as long as the longest token Gatekeeper issues
+ * ({@link KeyRetention#forGatekeeperTokens}) after the key stopped signing, with at most
+ * {@code SIGNING_KEYS_MAX} keys. Given the schedule ({@code KEY_ROTATION_DAYS}), it refuses to start when that
+ * schedule alone would need more keys.
  */
 public final class RotateSigningKeyHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(RotateSigningKeyHandler.class);
     private static final String OPERATION = "rotateSigningKey";
+    /** The most keys the signing key set may hold; {@link KeyRetention#DEFAULT_MAX_KEYS} when unset. */
+    static final String SIGNING_KEYS_MAX = "SIGNING_KEYS_MAX";
+    /** The rotation schedule's interval (the template's {@code KeyRotationDays}), to check against the limit. */
+    static final String KEY_ROTATION_DAYS = "KEY_ROTATION_DAYS";
 
     private final SigningKeyRotation rotation;
 
@@ -34,7 +45,7 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
     }
 
     RotateSigningKeyHandler(Map<String, String> environment) {
-        this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), keysToKeep(environment),
+        this(new SigningKeyRotation(secretsManager(environment), Clock.systemUTC(), retention(environment),
                 SigningAlgorithm.configured(GatekeeperConfig.SIGNING_ALGORITHM,
                         environment.get(GatekeeperConfig.SIGNING_ALGORITHM)),
                 publicKeySecret(environment)));
@@ -91,15 +102,35 @@ public final class RotateSigningKeyHandler implements RequestHandler<SecretsMana
         return value;
     }
 
-    private static int keysToKeep(Map<String, String> environment) {
-        String value = environment.get("SIGNING_KEYS_TO_KEEP");
+    /** The retention the environment asks for, checked against its rotation schedule. */
+    static KeyRetention retention(Map<String, String> environment) {
+        KeyRetention retention = KeyRetention.forGatekeeperTokens(
+                positive(environment, SIGNING_KEYS_MAX, KeyRetention.DEFAULT_MAX_KEYS));
+        int days = positive(environment, KEY_ROTATION_DAYS, 0);
+        if (days > 0) {
+            try {
+                retention.checkSchedule(Duration.ofDays(days));
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(KEY_ROTATION_DAYS + " and " + SIGNING_KEYS_MAX + " disagree: "
+                        + e.getMessage(), e);
+            }
+        }
+        return retention;
+    }
+
+    private static int positive(Map<String, String> environment, String name, int fallback) {
+        String value = environment.get(name);
         if (value == null || value.isBlank()) {
-            return SigningKeyRotation.DEFAULT_KEYS_TO_KEEP;
+            return fallback;
         }
         try {
-            return Integer.parseInt(value.trim());
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("SIGNING_KEYS_TO_KEEP is not a number: " + value, e);
+            // reported below
         }
+        throw new IllegalStateException(name + " must be a positive whole number, not " + value);
     }
 }

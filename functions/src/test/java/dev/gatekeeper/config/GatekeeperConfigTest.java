@@ -31,6 +31,22 @@ class GatekeeperConfigTest {
         assertThat(GatekeeperConfig.fromEnvironment(environment("ES256")).signingAlgorithm()).isEqualTo(SigningAlgorithm.ES256);
     }
 
+    /**
+     * Rotation keeps a replaced key for the longest token lifetime plus a day after it stops signing; a container
+     * caching keys for a day or more could sign with it past that, and its tokens would outlive the key.
+     */
+    @Test
+    void aKeyCacheAsLongAsTheGraceRotationKeepsReplacedKeysForFailsAtStart() {
+        Map<String, String> env = environment(null);
+        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "86399");
+        assertThat(GatekeeperConfig.fromEnvironment(env).signingKeyMaxAge()).hasSeconds(86_399);
+
+        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "86400");
+        assertThatThrownBy(() -> GatekeeperConfig.fromEnvironment(env))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("SIGNING_KEY_CACHE_SECONDS must be less than 86400 (the grace rotation keeps replaced keys for)");
+    }
+
     @Test
     void anInvalidSigningAlgorithmFailsTheFunctionsConfigurationNamingTheVariableAndTheChoices() {
         for (String invalid : List.of("HS256", "rs256 ", "ES256 ", "none", "PS256")) {

@@ -23,6 +23,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
@@ -115,7 +116,8 @@ class KeyRotationThroughJwksTest {
     /** A rotation by a rotation function configured with {@code SIGNING_ALGORITHM=algorithm}. */
     private void rotateTheSigningKey(SigningAlgorithm algorithm) {
         MotoServer moto = MotoServer.shared();
-        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, algorithm, gk.publicSecretArn);
+        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock,
+                KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS), algorithm, gk.publicSecretArn);
         String version = moto.startRotation(gk.secretArn);
         for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
             rotation.rotate(step, gk.secretArn, version);
@@ -228,7 +230,8 @@ class KeyRotationThroughJwksTest {
     @Test
     void aVerifierLoadedMidRotationKnowsTheNextKeyBeforeAnythingSignsWithIt() throws Exception {
         MotoServer moto = MotoServer.shared();
-        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock, 3, SigningAlgorithm.RS256,
+        SigningKeyRotation rotation = new SigningKeyRotation(moto.secretsManager(), gk.clock,
+                KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS), SigningAlgorithm.RS256,
                 gk.publicSecretArn);
         String version = moto.startRotation(gk.secretArn);
         rotation.rotate("createSecret", gk.secretArn, version);

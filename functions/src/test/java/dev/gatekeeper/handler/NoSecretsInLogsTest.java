@@ -23,6 +23,7 @@ import dev.gatekeeper.api.ApiEndpoint;
 import dev.gatekeeper.api.AuthorizerEndpoint;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
@@ -91,8 +92,8 @@ class NoSecretsInLogsTest {
         String rotatedSecret = MotoServer.shared().createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String rotationVersion = MotoServer.shared().startRotation(rotatedSecret);
         RotateSigningKeyHandler rotation = new RotateSigningKeyHandler(new SigningKeyRotation(
-                MotoServer.shared().secretsManager(), Clock.systemUTC(), SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
-                SigningAlgorithm.RS256, MotoServer.shared().createPublicKeySecret(TestKeys.only(TestKeys.FIRST))));
+                MotoServer.shared().secretsManager(), Clock.systemUTC(),
+                KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS), SigningAlgorithm.RS256, MotoServer.shared().createPublicKeySecret(TestKeys.only(TestKeys.FIRST))));
 
         try (CapturedOutput output = CapturedOutput.start()) {
             // Tokens for oneself: API key, bearer token, and each way credentials or input are refused.

@@ -10,6 +10,7 @@ import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SigningKeyRotation;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.VerificationKeySet;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class RotateSigningKeyHandlerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
+    private static final KeyRetention RETENTION = KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS);
     private static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
 
     private final MotoServer moto = MotoServer.shared();
@@ -60,8 +62,7 @@ class RotateSigningKeyHandlerTest {
     @Test
     void theFourStepsFromSecretsManagerMakeANewKeyCurrentAndKeepTheOldOne() {
         RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
-                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
-                        SigningAlgorithm.RS256, publicSecret));
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, RETENTION, SigningAlgorithm.RS256, publicSecret));
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
 
@@ -78,8 +79,7 @@ class RotateSigningKeyHandlerTest {
     @Test
     void aStepThatFailsReachesTheRuntimeSoSecretsManagerMarksTheRotationFailed() {
         RotateSigningKeyHandler handler = new RotateSigningKeyHandler(
-                new SigningKeyRotation(moto.secretsManager(), CLOCK, SigningKeyRotation.DEFAULT_KEYS_TO_KEEP,
-                        SigningAlgorithm.RS256, publicSecret));
+                new SigningKeyRotation(moto.secretsManager(), CLOCK, RETENTION, SigningAlgorithm.RS256, publicSecret));
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
 
@@ -96,7 +96,7 @@ class RotateSigningKeyHandlerTest {
                 "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", moto.endpoint().toString(),
                 GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret,
-                "SIGNING_KEYS_TO_KEEP", "2")));
+                "SIGNING_KEYS_MAX", "3")));
 
         withDummyCredentials(() -> {
             STEPS.forEach(step -> handler.handleRequest(event(step, secret, token), context));
@@ -104,8 +104,8 @@ class RotateSigningKeyHandlerTest {
         });
 
         SigningKeySet keys = currentKeys(secret);
-        assertThat(keys.all()).hasSize(2);
-        assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
+        assertThat(keys.all()).hasSize(3);
+        assertThat(keys.previous()).containsExactly(TestKeys.SECOND, TestKeys.FIRST);
     }
 
     @Test
@@ -174,11 +174,39 @@ class RotateSigningKeyHandlerTest {
     }
 
     @Test
-    void aHandlerWithAnUnreadableKeyCountFailsAtStartWithTheReason() {
-        assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1",
-                "SIGNING_KEYS_TO_KEEP", "three")))
+    void aHandlerWithAnUnreadableKeyLimitOrScheduleFailsAtStartWithTheReason() {
+        for (String variable : List.of("SIGNING_KEYS_MAX", "KEY_ROTATION_DAYS")) {
+            assertThatThrownBy(() -> new RotateSigningKeyHandler(Map.of("AWS_REGION", "us-east-1",
+                    GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret, variable, "three")))
+                    .as(variable)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage(variable + " must be a positive whole number, not three");
+        }
+    }
+
+    /** 366 days of retention (a year of token lifetime and a day of grace) over 30-day rotations: 14 keys. */
+    @Test
+    void aHandlerWhoseScheduleNeedsMoreKeysThanItMayHoldFailsAtStartNamingBoth() {
+        Map<String, String> environment = Map.of("AWS_REGION", "us-east-1",
+                GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret, "KEY_ROTATION_DAYS", "30");
+
+        assertThat(RotateSigningKeyHandler.retention(environment).maxKeys()).isEqualTo(KeyRetention.DEFAULT_MAX_KEYS);
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "SIGNING_KEYS_MAX", "13")))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("SIGNING_KEYS_TO_KEEP");
+                .hasMessageStartingWith("KEY_ROTATION_DAYS and SIGNING_KEYS_MAX disagree: rotating every 30 days keeps"
+                        + " up to 14 signing keys")
+                .hasMessageContaining("more than the 13 a key set may hold");
+        assertThat(RotateSigningKeyHandler.retention(with(environment, "SIGNING_KEYS_MAX", "14")).maxKeys())
+                .isEqualTo(14);
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "KEY_ROTATION_DAYS", "7")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rotating every 7 days keeps up to 54 signing keys");
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, String name, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(environment);
+        changed.put(name, value);
+        return changed;
     }
 
     /**

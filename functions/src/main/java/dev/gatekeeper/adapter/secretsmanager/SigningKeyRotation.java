@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.SigningKeySet;
@@ -14,6 +15,7 @@ import dev.gatekeeper.core.keys.VerificationKeySetJson;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,42 +36,37 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * <p>The public key secret is what the functions that only verify tokens read, so they never hold a private key. It
  * gets the pending set's public halves before that set becomes current: verifiers know the new key before any
  * function can sign with it (signing functions load only {@code AWSCURRENT}), and the key it replaces stays in both
- * sets as a previous key, so tokens it signed keep verifying everywhere. A key the pending set drops (older than
- * {@code keysToKeep} rotations) leaves the public set in {@code setSecret} and the private one in
- * {@code finishSecret}, moments apart: verify-only functions stop accepting it at about the time the others do.
- * {@code testSecret} refuses to let the rotation finish unless the public secret holds exactly the pending set's
- * public halves.
+ * sets as a previous key, so tokens it signed keep verifying everywhere. A key the pending set drops leaves the
+ * public set in {@code setSecret} and the private one in {@code finishSecret}, moments apart: verify-only functions
+ * stop accepting it at about the time the others do. {@code testSecret} refuses to let the rotation finish unless the
+ * public secret holds exactly the pending set's public halves.
  *
- * <p>A rotation adds a fresh key of the configured algorithm (RS256: RSA 2048, ES256: EC P-256) as the current one and
- * keeps the previous keys, whatever their algorithm, at most {@code keysToKeep} in all, so tokens signed before the
- * rotation still verify until they expire. Switching algorithm is thus: change the configuration, then rotate.
+ * <p>A rotation adds a fresh key of the configured algorithm (RS256: RSA 2048, ES256: EC P-256) as the current one,
+ * records when the key it replaces stopped signing, and keeps every previous key, whatever its algorithm, until no
+ * token it signed can still be live ({@link KeyRetention}). Switching algorithm is thus: change the configuration,
+ * then rotate.
  */
 public final class SigningKeyRotation {
-    public static final int DEFAULT_KEYS_TO_KEEP = 3;
-
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRotation.class);
     private static final String AWSCURRENT = "AWSCURRENT";
     private static final String AWSPENDING = "AWSPENDING";
 
     private final SecretsManagerClient client;
     private final Clock clock;
-    private final int keysToKeep;
+    private final KeyRetention retention;
     private final SigningAlgorithm algorithm;
     private final String publicKeySecretId;
 
     /**
+     * @param retention         which previous keys a rotation keeps
      * @param algorithm         the algorithm of the keys this rotation makes
      * @param publicKeySecretId the secret that gets the public halves of every key set this rotation makes current
      */
-    public SigningKeyRotation(SecretsManagerClient client, Clock clock, int keysToKeep, SigningAlgorithm algorithm,
-                              String publicKeySecretId) {
-        if (keysToKeep < 2) {
-            // With one key, a rotation would drop the key that signed every token still in circulation.
-            throw new IllegalArgumentException("keysToKeep must be at least 2 (the new key and the one it replaces)");
-        }
+    public SigningKeyRotation(SecretsManagerClient client, Clock clock, KeyRetention retention,
+                              SigningAlgorithm algorithm, String publicKeySecretId) {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.keysToKeep = keysToKeep;
+        this.retention = Objects.requireNonNull(retention, "retention");
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         this.publicKeySecretId = Objects.requireNonNull(publicKeySecretId, "publicKeySecretId");
     }
@@ -113,14 +110,15 @@ public final class SigningKeyRotation {
         if (existing == null) {
             LOG.warn("createSecret: the current value of secret {} is not a key set; starting from no keys", secretId);
         }
-        SigningKey next = SigningKeySetJson.generateKey(algorithm, clock.instant());
-        SigningKeySet rotated = SigningKeySetJson.rotate(existing, next, keysToKeep);
+        Instant now = clock.instant();
+        SigningKey next = SigningKeySetJson.generateKey(algorithm, now);
+        SigningKeySet rotated = retention.rotate(existing, next, now);
         client.putSecretValue(request -> request.secretId(secretId)
                 .clientRequestToken(token)
                 .secretString(SigningKeySetJson.format(rotated))
                 .versionStages(AWSPENDING));
-        LOG.info("createSecret: version {} holds new {} key {} and {} previous keys", token, algorithm, next.kid(),
-                rotated.previous().size());
+        LOG.info("createSecret: version {} holds new {} key {} and {} previous keys (of {} before)", token, algorithm,
+                next.kid(), rotated.previous().size(), existing == null ? 0 : existing.all().size());
     }
 
     /**
@@ -149,11 +147,10 @@ public final class SigningKeyRotation {
             if (before.find(pending.current().kid()).isPresent()) {
                 throw new IllegalStateException("the pending key set does not sign with a new key");
             }
-            // The keys a rotation must keep: the newest of the current set, up to keysToKeep with the new key.
-            for (SigningKey kept : before.all().subList(0, Math.min(before.all().size(), keysToKeep - 1))) {
-                if (!sameKey(pending.find(kept.kid()), kept)) {
-                    throw new IllegalStateException("the pending key set dropped key " + kept.kid()
-                            + ", which still verifies tokens in circulation");
+            Instant now = clock.instant();
+            for (SigningKey kept : before.all()) {
+                if (retention.stillVerifies(before, kept, now)) {
+                    requireKept(before, pending, kept);
                 }
             }
         }
@@ -164,6 +161,24 @@ public final class SigningKeyRotation {
         }
         LOG.info("testSecret: version {} signs with {} key {}, keeps the previous keys and is published", token,
                 pending.current().algorithm(), pending.current().kid());
+    }
+
+    /**
+     * A key that may still verify a live token must stay, unchanged, with an end of signing no earlier than the one
+     * recorded before (the key being replaced gets its first): a later rotation decides by that time when it goes.
+     */
+    private static void requireKept(SigningKeySet before, SigningKeySet pending, SigningKey kept) {
+        if (!sameKey(pending.find(kept.kid()), kept)) {
+            throw new IllegalStateException("the pending key set dropped key " + kept.kid()
+                    + ", which still verifies tokens in circulation");
+        }
+        Optional<Instant> recorded = pending.signedUntil(kept.kid());
+        Optional<Instant> earlier = before.signedUntil(kept.kid());
+        if (recorded.isEmpty() || earlier.filter(end -> recorded.get().isBefore(end)).isPresent()) {
+            throw new IllegalStateException("the pending key set does not record when key " + kept.kid()
+                    + " stopped signing, or records it earlier than before, so a later rotation could drop it while"
+                    + " tokens it signed are live");
+        }
     }
 
     private void finishSecret(String secretId, String token, Map<String, List<String>> versions) {

@@ -1,6 +1,8 @@
 package dev.gatekeeper.core.keys;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +13,28 @@ import java.util.Optional;
  * The service's signing keys: one current key that signs, and the previous keys that still verify tokens signed
  * before a rotation. Every key carries its {@code kid} and its own algorithm, so a set may mix RS256 and ES256 keys
  * (after a switch of algorithm, the new current key is EC while the previous RSA keys verify until they age out).
+ *
+ * <p>A previous key may carry when it stopped signing ({@link #signedUntil}), recorded by the rotation that replaced
+ * it: {@link KeyRetention} keeps it until no token it signed can still be live. Sets written before this was recorded
+ * carry none.
  */
 public final class SigningKeySet {
     private final SigningKey current;
     private final Map<String, SigningKey> byKid;
     private final List<SigningKey> ordered;
     private final VerificationKeySet verificationKeys;
+    private final Map<String, Instant> signedUntil;
 
+    /** A set whose previous keys carry no record of when they stopped signing. */
     public SigningKeySet(SigningKey current, List<SigningKey> previous) {
+        this(current, previous, Map.of());
+    }
+
+    /**
+     * @param signedUntil when each previous key stopped signing, by kid; entries for the current key or for kids not
+     *                    in the set are ignored
+     */
+    public SigningKeySet(SigningKey current, List<SigningKey> previous, Map<String, Instant> signedUntil) {
         this.current = Objects.requireNonNull(current, "current");
         Map<String, SigningKey> keys = new LinkedHashMap<>();
         keys.put(current.kid(), current);
@@ -29,6 +45,14 @@ public final class SigningKeySet {
         this.ordered = List.copyOf(keys.values());
         this.verificationKeys = new VerificationKeySet(current.verificationKey(),
                 ordered.subList(1, ordered.size()).stream().map(SigningKey::verificationKey).toList());
+        Map<String, Instant> ends = new LinkedHashMap<>();
+        for (SigningKey key : previous()) {
+            Instant end = signedUntil.get(key.kid());
+            if (end != null) {
+                ends.put(key.kid(), end);
+            }
+        }
+        this.signedUntil = Collections.unmodifiableMap(ends);
     }
 
     public SigningKey current() {
@@ -46,6 +70,19 @@ public final class SigningKeySet {
 
     public List<SigningKey> previous() {
         return ordered.subList(1, ordered.size());
+    }
+
+    /**
+     * When a previous key stopped signing; empty for the current key, and for a key the set has no record of (it may
+     * have signed until the set was last rotated).
+     */
+    public Optional<Instant> signedUntil(String kid) {
+        return Optional.ofNullable(signedUntil.get(kid));
+    }
+
+    /** Every recorded end of signing, by kid, in the order of {@link #previous()}. */
+    public Map<String, Instant> signedUntil() {
+        return signedUntil;
     }
 
     /**

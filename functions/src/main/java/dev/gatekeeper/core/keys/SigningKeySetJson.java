@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.text.ParseException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -18,11 +19,14 @@ import java.util.UUID;
 
 /**
  * The stored form of a {@link SigningKeySet}, as kept in the Secrets Manager secret or the local key file:
- * <pre>{"current": "kid-of-current", "keys": [ private JWK, ... ]}</pre>
+ * <pre>{"current": "kid-of-current", "keys": [ private JWK, ... ], "signedUntil": {"previous-kid": "2026-11-24T10:00:00Z"}}</pre>
  * Keys are listed newest first; {@code current} names the one that signs. Each key is a private RSA JWK (RS256) or
- * EC P-256 JWK (ES256) with its {@code alg}; see {@link SigningKey#of} for what is accepted.
+ * EC P-256 JWK (ES256) with its {@code alg}; see {@link SigningKey#of} for what is accepted. {@code signedUntil}
+ * records when previous keys stopped signing ({@link SigningKeySet#signedUntil}); it is optional, so sets written
+ * before it existed still read, and readers that predate it ignore it.
  */
 public final class SigningKeySetJson {
+    private static final String SIGNED_UNTIL = "signedUntil";
     private SigningKeySetJson() {
     }
 
@@ -51,8 +55,8 @@ public final class SigningKeySetJson {
             if (current == null) {
                 throw new InvalidSigningKeysException("the current key is not in the key set");
             }
-            return new SigningKeySet(current, previous);
-        } catch (ParseException | ClassCastException | IllegalArgumentException e) {
+            return new SigningKeySet(current, previous, signedUntil(root));
+        } catch (ParseException | ClassCastException | IllegalArgumentException | DateTimeParseException e) {
             // Not e's message: a parser's message may quote the value, and the value holds private keys.
             throw new InvalidSigningKeysException("the key set is not valid JSON Web Keys", e);
         }
@@ -66,7 +70,27 @@ public final class SigningKeySetJson {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("current", keys.current().kid());
         root.put("keys", entries);
+        if (!keys.signedUntil().isEmpty()) {
+            Map<String, Object> ends = new LinkedHashMap<>();
+            keys.signedUntil().forEach((kid, end) -> ends.put(kid, end.toString()));
+            root.put(SIGNED_UNTIL, ends);
+        }
         return JSONObjectUtils.toJSONString(root);
+    }
+
+    private static Map<String, Instant> signedUntil(Map<String, Object> root) throws ParseException {
+        Map<String, Object> stored = JSONObjectUtils.getJSONObject(root, SIGNED_UNTIL);
+        if (stored == null) {
+            return Map.of();
+        }
+        Map<String, Instant> ends = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : stored.entrySet()) {
+            if (!(entry.getValue() instanceof String end)) {
+                throw new InvalidSigningKeysException("the end of signing of key " + entry.getKey() + " is not a time");
+            }
+            ends.put(entry.getKey(), Instant.parse(end));
+        }
+        return ends;
     }
 
     /** A fresh signing key for the algorithm (RSA 2048 for RS256, EC P-256 for ES256) with a unique kid. */
@@ -85,17 +109,5 @@ public final class SigningKeySetJson {
         } catch (JOSEException e) {
             throw new IllegalStateException(algorithm + " key generation failed", e);
         }
-    }
-
-    /** The set after a rotation: a new current key, the old ones kept for verification, at most {@code keep} in all. */
-    public static SigningKeySet rotate(SigningKeySet existing, SigningKey next, int keep) {
-        List<SigningKey> previous = new ArrayList<>();
-        if (existing != null) {
-            previous.addAll(existing.all());
-        }
-        while (previous.size() > Math.max(0, keep - 1)) {
-            previous.remove(previous.size() - 1);
-        }
-        return new SigningKeySet(next, previous);
     }
 }

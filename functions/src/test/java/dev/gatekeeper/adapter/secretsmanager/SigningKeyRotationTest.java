@@ -8,6 +8,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.keys.SigningKey;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
+import dev.gatekeeper.core.keys.KeyRetention;
+import dev.gatekeeper.core.keys.PublicKeys;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
@@ -23,6 +25,7 @@ import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenSettings;
 import dev.gatekeeper.testing.MotoServer;
+import dev.gatekeeper.testing.MutableClock;
 import dev.gatekeeper.testing.TestKeys;
 import java.text.ParseException;
 import java.time.Clock;
@@ -40,6 +43,7 @@ class SigningKeyRotationTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final TokenSettings SETTINGS = TokenSettings.gatekeeperDefaults("https://issuer.test", List.of("gatekeeper"));
+    private static final KeyRetention RETENTION = KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS);
     private static final String PLACEHOLDER = "Xq7#vL0p!generated-by-cloudformation";
     private static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
 
@@ -47,10 +51,10 @@ class SigningKeyRotationTest {
     private final SecretsManagerClient secretsManager = moto.secretsManager();
     /** The public key secret of this test's rotations: CloudFormation's placeholder until a setSecret writes it. */
     private final String publicSecret = moto.createSecret(PLACEHOLDER);
-    private final SigningKeyRotation rotation = rotation(3, SigningAlgorithm.RS256);
+    private final SigningKeyRotation rotation = rotation(SigningAlgorithm.RS256);
 
-    private SigningKeyRotation rotation(int keysToKeep, SigningAlgorithm algorithm) {
-        return new SigningKeyRotation(secretsManager, CLOCK, keysToKeep, algorithm, publicSecret);
+    private SigningKeyRotation rotation(SigningAlgorithm algorithm) {
+        return new SigningKeyRotation(secretsManager, CLOCK, RETENTION, algorithm, publicSecret);
     }
 
     /** Plays Secrets Manager: starts a rotation and invokes every step, as it invokes the rotation function. */
@@ -80,15 +84,23 @@ class SigningKeyRotationTest {
 
     /** A fresh container: nothing cached, keys read from the secret on first use. */
     private SigningKeys keysFromSecret(String secret) {
-        return new SigningKeys(new SecretsManagerSigningKeySource(secretsManager, secret), CLOCK,
+        return keysFromSecret(secret, CLOCK);
+    }
+
+    private SigningKeys keysFromSecret(String secret, Clock clock) {
+        return new SigningKeys(new SecretsManagerSigningKeySource(secretsManager, secret), clock,
                 Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
     private static TokenRecord token(String kid) {
+        return token(kid, NOW, 600);
+    }
+
+    private static TokenRecord token(String kid, Instant issuedAt, int expiresIn) {
         return new TokenRecord(new TokenId(UUID.randomUUID().toString()), new OrganisationId("merchant01"),
                 new OrganisationId("partner001"), AccessType.CR, AccessType.BN, new OrganisationId("partner001"),
-                List.of("openbanking_pisp"), false, false, NOW.minusSeconds(5), NOW.plusSeconds(600), 0, null, false,
-                null, kid);
+                List.of("openbanking_pisp"), false, false, issuedAt.minusSeconds(5), issuedAt.plusSeconds(expiresIn), 0,
+                null, false, null, kid);
     }
 
     @Test
@@ -128,17 +140,87 @@ class SigningKeyRotationTest {
         assertThat(verifier.verifyOrExplain(signedAfter)).isPresent();
     }
 
+    /**
+     * The finding this guards against: a token issued with the longest expiresIn the day before a rotation stopped
+     * verifying two rotations later, when a count of three keys dropped its key. Now the key stays through a year of
+     * monthly rotations, in the private set and the public one, and goes at the first rotation after the token (and
+     * the grace) expired.
+     */
     @Test
-    void aRotationKeepsTheNewKeyAndOnlyTheNewestPreviousKeysUpToTheLimit() {
+    void aKeyStaysThroughEveryRotationUntilTheLongestLivedTokenItSignedHasExpired() {
+        MutableClock clock = new MutableClock(NOW);
+        SigningKeyRotation monthly = new SigningKeyRotation(secretsManager, clock, RETENTION, SigningAlgorithm.ES256,
+                publicSecret);
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.EC_FIRST));
+        secretsManager.putSecretValue(request -> request.secretId(publicSecret)
+                .secretString(VerificationKeySetJson.format(TestKeys.only(TestKeys.EC_FIRST).verificationKeys())));
+        clock.advance(Duration.ofDays(29));
+        String longest = new JwtAccessTokenSigner(keysFromSecret(secret, clock), SETTINGS, new java.security.SecureRandom())
+                .sign(token(TestKeys.EC_FIRST.kid(), clock.instant(), TokenSettings.GATEKEEPER_MAX_EXPIRES_IN));
+        clock.advance(Duration.ofDays(1));
+
+        rotateFully(monthly, secret); // day 30: the key that signed it stops signing
+        for (int rotation = 2; rotation <= 13; rotation++) {
+            clock.advance(Duration.ofDays(30));
+            rotateFully(monthly, secret);
+        }
+        clock.advance(Duration.ofDays(3)); // day 393: the token lives until day 394.24
+
+        assertThat(currentKeys(secret).find(TestKeys.EC_FIRST.kid())).contains(TestKeys.EC_FIRST);
+        assertThat(currentKeys(secret).all()).hasSize(RETENTION.keysOnSchedule(Duration.ofDays(30))).hasSize(14);
+        assertThat(publishedKeys()).isEqualTo(currentKeys(secret).verificationKeys());
+        assertThat(new JwtAccessTokenVerifier(keysFromSecret(secret, clock), SETTINGS, clock).verifyOrExplain(longest))
+                .as("with the private set").isPresent();
+        assertThat(new JwtAccessTokenVerifier(new PublicKeys(new SecretsManagerPublicKeySource(secretsManager,
+                publicSecret), clock, Duration.ofMinutes(5), Duration.ofSeconds(30)), SETTINGS, clock)
+                .verifyOrExplain(longest)).as("with the public set, as the authorizer").isPresent();
+
+        clock.advance(Duration.ofDays(4)); // day 397: past the token's expiry, and the key's day of grace after it
+        rotateFully(monthly, secret);
+
+        assertThat(currentKeys(secret).find(TestKeys.EC_FIRST.kid())).isEmpty();
+        assertThat(publishedKeys().find(TestKeys.EC_FIRST.kid())).isEmpty();
+        assertThat(currentKeys(secret).all()).hasSize(14);
+    }
+
+    @Test
+    void aRotationRecordsWhenTheReplacedKeyStoppedSigningAndKeepsEarlierRecords() {
+        Instant earlier = NOW.minus(Duration.ofDays(30));
+        String secret = moto.createSigningKeySecret(new SigningKeySet(TestKeys.SECOND, List.of(TestKeys.FIRST),
+                Map.of(TestKeys.FIRST.kid(), earlier)));
+
+        rotateFully(rotation, secret);
+
+        assertThat(currentKeys(secret).previous()).containsExactly(TestKeys.SECOND, TestKeys.FIRST);
+        assertThat(currentKeys(secret).signedUntil())
+                .containsExactly(Map.entry(TestKeys.SECOND.kid(), NOW), Map.entry(TestKeys.FIRST.kid(), earlier));
+    }
+
+    /** Secrets written before ends of signing were recorded: their keys are kept as if they had signed until now. */
+    @Test
+    void aKeySetWithoutRecordsKeepsEveryKeyAndRecordsThemAsSigningUntilTheRotation() {
         String secret = moto.createSigningKeySecret(TestKeys.rotated());
-        SigningKeyRotation keepingTwo = rotation(2, SigningAlgorithm.RS256);
 
-        rotateFully(keepingTwo, secret);
+        rotateFully(rotation, secret);
 
-        SigningKeySet keys = currentKeys(secret);
-        assertThat(keys.all()).hasSize(2);
-        assertThat(keys.current().kid()).isNotIn(TestKeys.FIRST.kid(), TestKeys.SECOND.kid());
-        assertThat(keys.previous()).containsExactly(TestKeys.SECOND);
+        assertThat(currentKeys(secret).previous()).containsExactly(TestKeys.SECOND, TestKeys.FIRST);
+        assertThat(currentKeys(secret).signedUntil())
+                .containsExactly(Map.entry(TestKeys.SECOND.kid(), NOW), Map.entry(TestKeys.FIRST.kid(), NOW));
+    }
+
+    @Test
+    void aRotationThatWouldHoldMoreKeysThanAllowedFailsAndChangesNothing() {
+        String secret = moto.createSigningKeySecret(TestKeys.rotated());
+        SigningKeyRotation atMostTwo = new SigningKeyRotation(secretsManager, CLOCK,
+                KeyRetention.forGatekeeperTokens(2), SigningAlgorithm.RS256, publicSecret);
+        String token = moto.startRotation(secret);
+
+        assertThatThrownBy(() -> atMostTwo.rotate("createSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("would need 3 keys, more than the 2 a key set may hold");
+        assertThat(currentKeys(secret).all()).containsExactly(TestKeys.SECOND, TestKeys.FIRST);
+        assertThatThrownBy(() -> atMostTwo.rotate("testSecret", secret, token)).as("nothing pending")
+                .hasMessageContaining("no key set");
     }
 
     @Test
@@ -180,6 +262,33 @@ class SigningKeyRotationTest {
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
         putPending(secret, token, SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND)));
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dropped key " + TestKeys.FIRST.kid());
+    }
+
+    @Test
+    void testSecretRejectsAPendingSetThatDoesNotRecordWhenTheReplacedKeyStoppedSigning() {
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        putPending(secret, token, SigningKeySetJson.format(TestKeys.rotated()));
+
+        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not record when key " + TestKeys.FIRST.kid() + " stopped signing");
+    }
+
+    @Test
+    void testSecretRejectsAPendingSetThatDropsAKeyStoppedSigningLessThanAYearAgo() {
+        SigningKeySet before = new SigningKeySet(TestKeys.EC_FIRST, List.of(TestKeys.SECOND, TestKeys.FIRST),
+                Map.of(TestKeys.SECOND.kid(), NOW.minus(Duration.ofDays(30)),
+                        TestKeys.FIRST.kid(), NOW.minus(Duration.ofDays(360))));
+        String secret = moto.createSigningKeySecret(before);
+        String token = moto.startRotation(secret);
+        putPending(secret, token, SigningKeySetJson.format(new SigningKeySet(TestKeys.EC_SECOND,
+                List.of(TestKeys.EC_FIRST, TestKeys.SECOND),
+                Map.of(TestKeys.EC_FIRST.kid(), NOW, TestKeys.SECOND.kid(), NOW.minus(Duration.ofDays(30))))));
 
         assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
                 .isInstanceOf(IllegalStateException.class)
@@ -261,12 +370,6 @@ class SigningKeyRotationTest {
                 .hasMessageContaining("shredSecret");
     }
 
-    @Test
-    void keepingFewerThanTwoKeysIsRefused() {
-        assertThatThrownBy(() -> rotation(1, SigningAlgorithm.RS256))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
     private VerificationKeySet publishedKeys() {
         return new SecretsManagerPublicKeySource(secretsManager, publicSecret).load();
     }
@@ -333,7 +436,7 @@ class SigningKeyRotationTest {
     void thePublicKeySetNeverHoldsAPrivateParameterOfAnRsaOrEcKey() throws ParseException {
         String secret = moto.createSecret(PLACEHOLDER);
         rotateFully(rotation, secret);
-        rotateFully(rotation(3, SigningAlgorithm.ES256), secret);
+        rotateFully(rotation(SigningAlgorithm.ES256), secret);
         rotateFully(rotation, secret);
 
         assertThat(currentKeys(secret).all()).extracting(SigningKey::algorithm)
@@ -385,8 +488,8 @@ class SigningKeyRotationTest {
     void setSecretWithoutAPublicKeySecretFailsSoTheRotationNeverFinishes() {
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
-        SigningKeyRotation withoutPublicSecret = new SigningKeyRotation(secretsManager, CLOCK, 3, SigningAlgorithm.RS256,
-                MotoServer.uniqueName("no-such-public-secret"));
+        SigningKeyRotation withoutPublicSecret = new SigningKeyRotation(secretsManager, CLOCK, RETENTION,
+                SigningAlgorithm.RS256, MotoServer.uniqueName("no-such-public-secret"));
         withoutPublicSecret.rotate("createSecret", secret, token);
 
         assertThatThrownBy(() -> withoutPublicSecret.rotate("setSecret", secret, token)).isInstanceOf(RuntimeException.class);

@@ -54,6 +54,56 @@ class SigningKeySetJsonTest {
     }
 
     @Test
+    void whenPreviousKeysStoppedSigningSurvivesFormatAndParse() {
+        SigningKeySet keys = new SigningKeySet(TestKeys.EC_FIRST, List.of(TestKeys.SECOND, TestKeys.FIRST),
+                Map.of(TestKeys.SECOND.kid(), Instant.parse("2026-11-24T10:00:00Z"),
+                        TestKeys.FIRST.kid(), Instant.parse("2026-10-25T10:00:00.123Z"),
+                        TestKeys.EC_FIRST.kid(), Instant.parse("2026-12-01T00:00:00Z")));
+
+        SigningKeySet read = SigningKeySetJson.parse(SigningKeySetJson.format(keys));
+
+        assertThat(read.all()).containsExactly(TestKeys.EC_FIRST, TestKeys.SECOND, TestKeys.FIRST);
+        assertThat(read.signedUntil()).as("the current key has none").containsExactly(
+                Map.entry(TestKeys.SECOND.kid(), Instant.parse("2026-11-24T10:00:00Z")),
+                Map.entry(TestKeys.FIRST.kid(), Instant.parse("2026-10-25T10:00:00.123Z")));
+    }
+
+    /** Secrets written before the field existed: their previous keys have no record, and the set reads as before. */
+    @Test
+    void aKeySetWithoutSignedUntilStillReads() {
+        SigningKeySet read = SigningKeySetJson.parse(keySet(TestKeys.SECOND.kid(),
+                List.of(TestKeys.SECOND.privateJwk().toJSONObject(), TestKeys.FIRST.privateJwk().toJSONObject())));
+
+        assertThat(read.previous()).containsExactly(TestKeys.FIRST);
+        assertThat(read.signedUntil(TestKeys.FIRST.kid())).isEmpty();
+        assertThat(SigningKeySetJson.format(read)).doesNotContain("signedUntil");
+    }
+
+    @Test
+    void aSignedUntilThatIsNotATimeIsRefused() {
+        for (Object end : List.of("last Tuesday", 1_764_000_000)) {
+            String json = JSONObjectUtils.toJSONString(Map.of("current", TestKeys.SECOND.kid(),
+                    "keys", List.of(TestKeys.SECOND.privateJwk().toJSONObject(), TestKeys.FIRST.privateJwk().toJSONObject()),
+                    "signedUntil", Map.of(TestKeys.FIRST.kid(), end)));
+
+            assertThatThrownBy(() -> SigningKeySetJson.parse(json)).as(String.valueOf(end))
+                    .isInstanceOf(InvalidSigningKeysException.class);
+        }
+    }
+
+    /** What a verify-only function reads is unchanged: the public halves carry no record, old readers parse it. */
+    @Test
+    void thePublicKeySetOfASetWithRecordsHasTheFormatItHadBefore() throws Exception {
+        SigningKeySet keys = new SigningKeySet(TestKeys.SECOND, List.of(TestKeys.FIRST),
+                Map.of(TestKeys.FIRST.kid(), Instant.parse("2026-11-24T10:00:00Z")));
+
+        String published = VerificationKeySetJson.format(keys.verificationKeys());
+
+        assertThat(JSONObjectUtils.parse(published)).containsOnlyKeys("current", "keys");
+        assertThat(VerificationKeySetJson.parse(published)).isEqualTo(TestKeys.rotated().verificationKeys());
+    }
+
+    @Test
     void anRsaKeyStoredWithoutAlgIsReadAsRs256SoExistingSecretsStayValid() {
         Map<String, Object> withoutAlg = TestKeys.FIRST.privateJwk().toJSONObject();
         withoutAlg.remove("alg");

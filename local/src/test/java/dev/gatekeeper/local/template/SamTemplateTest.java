@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.adapter.dynamodb.TokenTable;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.local.Repository;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +68,8 @@ class SamTemplateTest {
         // The rotation function makes the keys, so it must see the parameter too (Globals reach it).
         assertThat(TEMPLATE.function("RotateSigningKeyFunction").orElseThrow().environment().variables())
                 .containsEntry(GatekeeperConfig.SIGNING_ALGORITHM, "RS256")
-                .containsEntry("SIGNING_KEYS_TO_KEEP", "3");
+                .containsEntry("SIGNING_KEYS_MAX", "30")
+                .containsEntry("KEY_ROTATION_DAYS", "30");
         assertThat(environment.referencedResource(GatekeeperConfig.TABLE_NAME)).hasValue("TokensTable");
         assertThat(environment.referencedResource(GatekeeperConfig.SIGNING_KEY_SECRET_ARN)).hasValue("SigningKeySecret");
         assertThat(environment.referencedResource(GatekeeperConfig.TOKEN_ISSUER)).isEmpty();
@@ -93,8 +98,26 @@ class SamTemplateTest {
     void aFunctionsOwnVariablesJoinTheGlobalOnes() {
         FunctionEnvironment environment = TEMPLATE.function("RotateSigningKeyFunction").orElseThrow().environment();
 
-        assertThat(environment.variables()).containsEntry("SIGNING_KEYS_TO_KEEP", "3")
+        assertThat(environment.variables()).containsEntry("SIGNING_KEYS_MAX", "30")
                 .containsEntry(GatekeeperConfig.TABLE_NAME, "TokensTable");
+    }
+
+    /**
+     * The most frequent schedule the template accepts keeps no more keys than the rotation function may hold (it
+     * would refuse to start otherwise), with room for a few rotations on top of the schedule.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theShortestRotationIntervalTheTemplateAllowsFitsTheKeyLimitItGivesTheRotationFunction() throws Exception {
+        Map<String, Object> parameters = (Map<String, Object>) CloudFormationYaml.read(
+                Files.readString(Repository.template()), "template.yaml").get("Parameters");
+        int shortestDays = ((Number) ((Map<String, Object>) parameters.get("KeyRotationDays")).get("MinValue")).intValue();
+        int maxKeys = Integer.parseInt(TEMPLATE.function("RotateSigningKeyFunction").orElseThrow().environment()
+                .variables().get("SIGNING_KEYS_MAX"));
+        KeyRetention retention = KeyRetention.forGatekeeperTokens(maxKeys);
+
+        retention.checkSchedule(Duration.ofDays(shortestDays));
+        assertThat(retention.keysOnSchedule(Duration.ofDays(shortestDays))).isLessThanOrEqualTo(maxKeys - 4);
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.gatekeeper.core.keys;
+
+import dev.gatekeeper.core.token.TokenSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which keys a rotation keeps: the new current key, and every previous key that may have signed a token still live.
+ * A key is kept for {@link #afterSigning()} after it stopped signing (the longest token lifetime plus
+ * {@link #SIGNING_GRACE}), whatever the number of rotations since, so a token issued with the longest
+ * {@code expiresIn} just before a rotation verifies until it expires. The set stays bounded: on a schedule of one
+ * rotation every {@code d} days it holds at most {@link #keysOnSchedule} keys, and a rotation that would need more
+ * than {@link #maxKeys()} (extra rotations on top of the schedule) is refused rather than drop a key in use.
+ *
+ * @param afterSigning how long a key stays once it stopped signing
+ * @param maxKeys      the most keys a set may hold (current included)
+ */
+public record KeyRetention(Duration afterSigning, int maxKeys) {
+    /**
+     * Added to the token lifetime. A key's end of signing is recorded when the rotation that replaces it starts
+     * (createSecret), but containers keep signing with it until the rotation finishes and their key cache
+     * ({@code SIGNING_KEY_CACHE_SECONDS}, 300 s) reloads; a day covers both with room for a slow rotation.
+     */
+    public static final Duration SIGNING_GRACE = Duration.ofDays(1);
+    /**
+     * Thirty RSA 2048 private keys take about 51 KB, within a Secrets Manager value (64 KB); a 30-day schedule needs
+     * 14 of them, leaving room for extra rotations.
+     */
+    public static final int DEFAULT_MAX_KEYS = 30;
+
+    public KeyRetention {
+        Objects.requireNonNull(afterSigning, "afterSigning");
+        if (afterSigning.isNegative() || afterSigning.isZero()) {
+            throw new IllegalArgumentException("afterSigning must be positive");
+        }
+        if (maxKeys < 2) {
+            // With one key, a rotation would drop the key that signed every token still in circulation.
+            throw new IllegalArgumentException("maxKeys must be at least 2 (the new key and the one it replaces)");
+        }
+    }
+
+    /** For the tokens Gatekeeper issues, which live at most {@link TokenSettings#GATEKEEPER_MAX_EXPIRES_IN}. */
+    public static KeyRetention forGatekeeperTokens(int maxKeys) {
+        return forTokensLivingAtMost(Duration.ofSeconds(TokenSettings.GATEKEEPER_MAX_EXPIRES_IN), maxKeys);
+    }
+
+    /** Keeps keys until no token of at most {@code maxTokenLifetime} they signed can be live. */
+    public static KeyRetention forTokensLivingAtMost(Duration maxTokenLifetime, int maxKeys) {
+        return new KeyRetention(maxTokenLifetime.plus(SIGNING_GRACE), maxKeys);
+    }
+
+    /**
+     * The set after a rotation at {@code now}: {@code next} signs, the key it replaces is recorded as signing until
+     * {@code now}, and each previous key stays while {@link #stillVerifies} says so. A key whose end of signing is
+     * not recorded (a set written before it was) is taken to have signed until now, the latest it can have.
+     *
+     * @param existing the set before the rotation; null when there is none (the first rotation)
+     * @throws IllegalStateException if the keys still needed and {@code next} are more than {@link #maxKeys()}
+     */
+    public SigningKeySet rotate(SigningKeySet existing, SigningKey next, Instant now) {
+        List<SigningKey> kept = new ArrayList<>();
+        Map<String, Instant> signedUntil = new LinkedHashMap<>();
+        if (existing != null) {
+            for (SigningKey key : existing.all()) {
+                if (stillVerifies(existing, key, now)) {
+                    kept.add(key);
+                    signedUntil.put(key.kid(), existing.signedUntil(key.kid()).orElse(now));
+                }
+            }
+        }
+        if (kept.size() + 1 > maxKeys) {
+            throw new IllegalStateException("a rotation now would need " + (kept.size() + 1) + " keys, more than the "
+                    + maxKeys + " a key set may hold: each previous key may still have signed a live token (the oldest"
+                    + " stopped signing at " + signedUntil.values().stream().min(Instant::compareTo).orElse(now)
+                    + " and is kept until " + afterSigning + " after that); rotate later, or remove a key by hand");
+        }
+        return new SigningKeySet(next, kept, signedUntil);
+    }
+
+    /**
+     * Whether a key of {@code set} may still verify a live token at {@code now}: the current key, a key whose end of
+     * signing is unknown, or one that stopped less than {@link #afterSigning()} ago.
+     */
+    public boolean stillVerifies(SigningKeySet set, SigningKey key, Instant now) {
+        if (key.kid().equals(set.current().kid())) {
+            return true;
+        }
+        return set.signedUntil(key.kid()).map(end -> end.plus(afterSigning).isAfter(now)).orElse(true);
+    }
+
+    /**
+     * The most keys a set holds when it rotates every {@code interval} and at no other time: the new key, the one it
+     * replaces, and one per earlier rotation within {@link #afterSigning()}.
+     */
+    public int keysOnSchedule(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the rotation interval must be positive");
+        }
+        long earlier = afterSigning.dividedBy(interval);
+        return (int) Math.min(Integer.MAX_VALUE, earlier + 2);
+    }
+
+    /**
+     * Refuses a rotation schedule whose key set would outgrow {@link #maxKeys()}: every scheduled rotation would
+     * then fail. Checked where the rotation is configured, so a deployment says so at once.
+     *
+     * @throws IllegalStateException naming the interval, the keys it needs and the limit
+     */
+    public void checkSchedule(Duration interval) {
+        int needed = keysOnSchedule(interval);
+        if (needed > maxKeys) {
+            throw new IllegalStateException("rotating every " + interval.toDays() + " days keeps up to " + needed
+                    + " signing keys (each for " + afterSigning.toDays() + " days after it stops signing, as long as"
+                    + " a token may live), more than the " + maxKeys + " a key set may hold: rotate less often or"
+                    + " allow more keys");
+        }
+    }
+}
