@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 /**
  * Rotates the signing key set kept in a Secrets Manager secret, one step per call, following the contract of a
  * Secrets Manager rotation function: {@code createSecret} stores the next key set as the {@code AWSPENDING} version
- * named by the client request token, {@code setSecret} publishes its public halves to the public key secret,
- * {@code testSecret} proves both, {@code finishSecret} moves {@code AWSCURRENT} to it. Every step may be retried, so
+ * named by the client request token, {@code setSecret} checks it and publishes its public halves to the public key
+ * secret, {@code testSecret} proves both, {@code finishSecret} moves {@code AWSCURRENT} to it. Every step may be retried, so
  * every step is idempotent.
  *
  * <p>The public key secret is what the functions that only verify tokens read, so they never hold a private key. It
@@ -123,10 +123,12 @@ public final class SigningKeyRotation {
 
     /**
      * Publishes the public halves of the pending key set, unless the public secret already holds exactly them (a
-     * retry). From here on verifiers may load the new key; nothing signs with it until {@code finishSecret}.
+     * retry). From here on verifiers may load the new key; nothing signs with it until {@code finishSecret}. The
+     * pending set is checked first, as {@code testSecret} checks it: the public secret is what every verify-only
+     * function trusts, and a failing {@code testSecret} would not take a bad set back out of it.
      */
     private void setSecret(String secretId, String token) {
-        VerificationKeySet published = pendingKeySet(secretId, token).verificationKeys();
+        VerificationKeySet published = checkedPendingKeySet(secretId, token).verificationKeys();
         if (publishedKeys().filter(published::equals).isPresent()) {
             LOG.info("setSecret: the public key secret already holds the {} keys of version {}", published.all().size(),
                     token);
@@ -139,6 +141,21 @@ public final class SigningKeyRotation {
     }
 
     private void testSecret(String secretId, String token) {
+        SigningKeySet pending = checkedPendingKeySet(secretId, token);
+        if (!publishedKeys().filter(pending.verificationKeys()::equals).isPresent()) {
+            // Finishing now would let functions sign with a key the verify-only functions cannot load.
+            throw new IllegalStateException("the public key secret does not hold the public keys of version " + token
+                    + " (setSecret has not run, or the secret was changed since)");
+        }
+        LOG.info("testSecret: version {} signs with {} key {}, keeps the previous keys and is published", token,
+                pending.current().algorithm(), pending.current().kid());
+    }
+
+    /**
+     * The pending key set, once proven fit to become current: its new key signs and verifies, and it keeps every key
+     * of the current set that may still verify a live token.
+     */
+    private SigningKeySet checkedPendingKeySet(String secretId, String token) {
         SigningKeySet pending = pendingKeySet(secretId, token);
         proveSignsAndVerifies(pending.current());
         Optional<SigningKeySet> current = currentKeySet(secretId);
@@ -154,13 +171,7 @@ public final class SigningKeyRotation {
                 }
             }
         }
-        if (!publishedKeys().filter(pending.verificationKeys()::equals).isPresent()) {
-            // Finishing now would let functions sign with a key the verify-only functions cannot load.
-            throw new IllegalStateException("the public key secret does not hold the public keys of version " + token
-                    + " (setSecret has not run, or the secret was changed since)");
-        }
-        LOG.info("testSecret: version {} signs with {} key {}, keeps the previous keys and is published", token,
-                pending.current().algorithm(), pending.current().kid());
+        return pending;
     }
 
     /**

@@ -469,6 +469,30 @@ class SigningKeyRotationTest {
         assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
     }
 
+    /**
+     * A pending version that would break the verify-only functions never reaches the public key secret they trust:
+     * setSecret checks it as testSecret does, and a failing testSecret could not take it back out.
+     */
+    @Test
+    void setSecretRefusesAPendingSetTestSecretWouldRejectAndLeavesThePublicKeySetAsItWas() {
+        Map<String, SigningKeySet> malformed = Map.of(
+                "dropped key " + TestKeys.FIRST.kid(), TestKeys.only(TestKeys.SECOND),
+                "does not sign with a new key", TestKeys.only(TestKeys.FIRST),
+                "does not record when key " + TestKeys.FIRST.kid(), TestKeys.rotated());
+        malformed.forEach((reason, pending) -> {
+            String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+            String before = VerificationKeySetJson.format(TestKeys.only(TestKeys.FIRST).verificationKeys());
+            secretsManager.putSecretValue(request -> request.secretId(publicSecret).secretString(before));
+            String token = moto.startRotation(secret);
+            putPending(secret, token, SigningKeySetJson.format(pending));
+
+            assertThatThrownBy(() -> rotation.rotate("setSecret", secret, token)).as(reason)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(reason);
+            assertThat(publishedValue()).as(reason).isEqualTo(before);
+        });
+    }
+
     @Test
     void setSecretRunTwiceWritesThePublicKeySetOnce() {
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
