@@ -16,6 +16,7 @@ import dev.gatekeeper.local.storage.DataDirectory;
 import dev.gatekeeper.local.storage.EmbeddedDynamoDb;
 import dev.gatekeeper.local.storage.FilePublicKeySource;
 import dev.gatekeeper.local.storage.FileSigningKeySource;
+import dev.gatekeeper.local.storage.PublishedPublicKeyFile;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
 import dev.gatekeeper.local.storage.TemplateTables;
 import dev.gatekeeper.local.template.FunctionDefinition;
@@ -387,23 +388,19 @@ final class FunctionHost implements AutoCloseable {
 
     /**
      * The public key set of the embedded mode, published from {@link #embeddedKeys}: {@code public-keys.json} in the
-     * data directory, rewritten when it does not hold exactly their public halves, or a copy in memory. Read through
-     * the public key set's own parser, which refuses private keys, as the deployed functions read their secret.
+     * data directory, published at start and again whenever a verify-only function loads its keys while the signing
+     * key file has changed ({@link PublishedPublicKeyFile}), or a copy in memory (whose signing keys never change).
+     * Read through the public key set's own parser, which refuses private keys, as the deployed functions read their
+     * secret.
      */
     private PublicKeySource embeddedPublicKeys(SigningAlgorithm algorithm) {
         if (embeddedPublicKeys == null) {
             SigningKeySource keys = embeddedKeys(algorithm);
             Optional<DataDirectory> directory = dataDirectory();
             if (directory.isPresent()) {
-                FilePublicKeySource file = new FilePublicKeySource(directory.get().resolve("public-keys.json"));
-                try {
-                    if (file.publish(keys.load().verificationKeys())) {
-                        log.accept("Published the public signing keys to " + file.file());
-                    }
-                } catch (RuntimeException e) {
-                    // The signing key file is unusable: the functions report that (503), as they would in AWS.
-                    log.accept("Cannot publish the public signing keys to " + file.file() + ": " + e.getMessage());
-                }
+                PublishedPublicKeyFile file = new PublishedPublicKeyFile(keys,
+                        new FilePublicKeySource(directory.get().resolve("public-keys.json")), log);
+                file.publish();
                 embeddedPublicKeys = file;
             } else {
                 String published = VerificationKeySetJson.format(keys.load().verificationKeys());

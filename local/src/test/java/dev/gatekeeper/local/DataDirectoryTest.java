@@ -3,7 +3,10 @@ package dev.gatekeeper.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.local.Http.Reply;
 import dev.gatekeeper.local.seed.Seed;
 import dev.gatekeeper.local.seed.SeedFile;
@@ -15,6 +18,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,33 @@ class DataDirectoryTest {
             assertThat(signing.status()).isEqualTo(503);
         }
         assertThat(console.err()).contains("Cannot publish the public signing keys to " + data.resolve("public-keys.json"));
+    }
+
+    /**
+     * As a rotation publishes each new key set: when signing-keys.json changes under a running runner, the
+     * verify-only functions learn the new key at their next key load instead of keeping the set published at start.
+     */
+    @Test
+    void aSigningKeyFileChangedWhileTheRunnerIsUpIsPublishedToTheVerifyOnlyFunctions() throws Exception {
+        try (LocalApi api = serve(new Console(), "--seed", Repository.seed().toString())) {
+            Path signingFile = data.resolve("signing-keys.json");
+            SigningKeySet before = new FileSigningKeySource(signingFile).load();
+            SigningKeySet rotated = new SigningKeySet(
+                    SigningKeySetJson.generateKey(SigningAlgorithm.ES256, Instant.now()), before.all());
+            Files.writeString(signingFile, SigningKeySetJson.format(rotated));
+
+            Http http = new Http(api.baseUri());
+            Reply issued = http.postJson("/tokens", LocalApiTest.MERCHANT_KEY, "{\"scopes\": [\"admin\"]}");
+            assertThat(SignedJWT.parse(issued.accessToken()).getHeader().getKeyID()).isEqualTo(rotated.current().kid());
+            Reply introspected = http.send(http.request("/oauth2/introspect")
+                    .header("Authorization", Http.basic(LocalApiTest.MERCHANT_KEY))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + issued.accessToken())));
+
+            assertThat(introspected.json().get("active").asBoolean()).as("verified with the new public key").isTrue();
+            assertThat(new FilePublicKeySource(data.resolve("public-keys.json")).load())
+                    .isEqualTo(rotated.verificationKeys());
+        }
     }
 
     @Test

@@ -17,9 +17,12 @@ import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.template.SamTemplate;
 import dev.gatekeeper.local.template.TableDefinition;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.SigningKeySetJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -126,6 +129,29 @@ class EmbeddedStorageTest {
         assertThat(keys.load().current().privateJwk().isPrivate()).isTrue();
         assertThat(keys.load().current().algorithm()).isEqualTo(SigningAlgorithm.RS256);
         assertThat(keys.load().all()).hasSize(1);
+    }
+
+    @Test
+    void thePublicKeyFileFollowsTheSigningKeyFileAtEachLoad(@TempDir Path directory) throws Exception {
+        FileSigningKeySource signing = new FileSigningKeySource(directory.resolve("signing-keys.json"));
+        signing.createIfMissing(SigningAlgorithm.RS256, Clock.systemUTC());
+        List<String> log = new ArrayList<>();
+        PublishedPublicKeyFile published = new PublishedPublicKeyFile(signing,
+                new FilePublicKeySource(directory.resolve("public-keys.json")), log::add);
+        assertThat(published.load()).isEqualTo(signing.load().verificationKeys());
+
+        SigningKeySet next = new SigningKeySet(SigningKeySetJson.generateKey(SigningAlgorithm.ES256, Instant.now()),
+                signing.load().all());
+        Files.writeString(signing.file(), SigningKeySetJson.format(next));
+        assertThat(published.load()).as("after the signing file changed").isEqualTo(next.verificationKeys());
+        assertThat(published.load()).as("unchanged since").isEqualTo(next.verificationKeys());
+        assertThat(log).containsExactly("Published the public signing keys to " + directory.resolve("public-keys.json"),
+                "Published the public signing keys to " + directory.resolve("public-keys.json"));
+
+        Files.writeString(signing.file(), "{\"broken\": true}");
+        assertThat(published.load()).as("a broken signing file leaves the last published set")
+                .isEqualTo(next.verificationKeys());
+        assertThat(log.get(2)).startsWith("Cannot publish the public signing keys to ");
     }
 
     @Test
