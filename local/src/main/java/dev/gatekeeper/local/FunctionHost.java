@@ -4,6 +4,7 @@ import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.config.GatekeeperConfig;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.PublicKeySource;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
@@ -67,6 +68,8 @@ final class FunctionHost implements AutoCloseable {
     private static final String AWS_ENDPOINT_URL = GatekeeperConfig.AWS_ENDPOINT_URL;
     /** What sam local's containers call the host; the runner is the host. */
     private static final String DOCKER_HOST = "host.docker.internal";
+    /** The rotation function's rule (its template default), for the key file's algorithm switch. */
+    private static final KeyRetention KEY_RETENTION = KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS);
 
     /** Where the service of some functions keeps organisations, keys and tokens: what a seed is loaded into. */
     record ServiceTable(String location, DynamoDbClient client, String tableName, URI endpoint) {
@@ -361,21 +364,22 @@ final class FunctionHost implements AutoCloseable {
     /**
      * The signing keys of the embedded mode: a file in the data directory, or one key set kept in memory. A new key
      * is of {@code algorithm} (the first function started decides: the template gives all the same one). A key file
-     * kept from an earlier run stays as it is, as a deployed secret does until it is rotated; the runner says so when
-     * its key is of another algorithm.
+     * kept from an earlier run whose key is of another algorithm is rotated as a deployed stack is after a switch:
+     * a new key of {@code algorithm} signs, and the previous keys verify their tokens until those expire.
      */
     private SigningKeySource embeddedKeys(SigningAlgorithm algorithm) {
         if (embeddedKeys == null) {
             Optional<DataDirectory> directory = dataDirectory();
             if (directory.isPresent()) {
                 FileSigningKeySource file = new FileSigningKeySource(directory.get().resolve("signing-keys.json"));
-                if (file.createIfMissing(algorithm, clock)) {
-                    log.accept("Generated an " + algorithm + " signing key in " + file.file());
-                } else {
-                    storedAlgorithm(file).filter(stored -> stored != algorithm).ifPresent(stored -> log.accept(
-                            "Note: the signing key in " + file.file() + " is " + stored + ", not the " + algorithm
-                                    + " of SIGNING_ALGORITHM; it keeps signing until that file is removed (a new "
-                                    + algorithm + " key is then generated) or another --data-dir is used"));
+                switch (file.prepare(algorithm, clock, KEY_RETENTION)) {
+                    case CREATED -> log.accept("Generated an " + algorithm + " signing key in " + file.file());
+                    case ROTATED -> log.accept("Rotated the signing keys in " + file.file() + " to a new " + algorithm
+                            + " key (SIGNING_ALGORITHM); the previous " + file.load().previous().get(0).algorithm()
+                            + " key still verifies the tokens it signed until they expire");
+                    case UNCHANGED -> {
+                        // Already of the algorithm, or unreadable: the functions report that (503), as in AWS.
+                    }
                 }
                 embeddedKeys = file;
             } else {
@@ -408,15 +412,6 @@ final class FunctionHost implements AutoCloseable {
             }
         }
         return embeddedPublicKeys;
-    }
-
-    /** The algorithm of the stored current key; empty if the file cannot be read (the service reports that). */
-    private static Optional<SigningAlgorithm> storedAlgorithm(FileSigningKeySource file) {
-        try {
-            return Optional.of(file.load().current().algorithm());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     private static Class<?> handlerClass(FunctionDefinition function) {

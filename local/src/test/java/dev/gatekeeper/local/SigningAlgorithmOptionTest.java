@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.local.Http.Reply;
 import dev.gatekeeper.local.storage.FileSigningKeySource;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,16 +77,42 @@ class SigningAlgorithmOptionTest {
         assertThat(inMemory.algorithm()).isEqualTo("ES256");
     }
 
+    /**
+     * As a deployed stack after a switch of SigningAlgorithm and a rotation: the key file of an earlier RS256 run
+     * gets a new ES256 key that signs from then on, and keeps the RS256 key, so the token it signed still verifies.
+     */
     @Test
-    void aKeyFileFromAnEarlierRunKeepsSigningAndTheRunnerSaysItsAlgorithmDiffers() throws Exception {
+    void aKeyFileOfAnotherAlgorithmGetsANewCurrentKeyAndKeepsTheOldOneForItsTokens() throws Exception {
         Path data = temporary.resolve("data");
-        assertThat(requestToken("--data-dir", data.toString()).algorithm()).isEqualTo("RS256");
+        Run before = requestToken("--data-dir", data.toString());
+        assertThat(before.algorithm()).isEqualTo("RS256");
+        SigningKeySet rs256 = new FileSigningKeySource(data.resolve("signing-keys.json")).load();
+        Console console = new Console();
 
-        Run switched = requestToken("--data-dir", data.toString(), "--env-vars", envVars("ES256").toString());
+        try (LocalApi api = console.runner().serve("--port", "0", "--data-dir", data.toString(),
+                "--template", Repository.template().toString(), "--env-vars", envVars("ES256").toString())) {
+            Http http = new Http(api.baseUri());
+            Reply issued = http.postJson("/tokens", LocalApiTest.MERCHANT_KEY, "{\"scopes\": [\"admin\"]}");
+            Reply introspected = http.send(http.request("/oauth2/introspect")
+                    .header("Authorization", Http.basic(LocalApiTest.MERCHANT_KEY))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + before.accessToken())));
 
-        assertThat(switched.status()).as(switched.console().err()).isZero();
-        assertThat(switched.algorithm()).isEqualTo("RS256");
-        assertThat(switched.console().err()).contains("is RS256, not the ES256 of SIGNING_ALGORITHM");
+            assertThat(SignedJWT.parse(issued.accessToken()).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+            assertThat(introspected.json().get("active").asBoolean()).as("the RS256 token still verifies").isTrue();
+        }
+        SigningKeySet switched = new FileSigningKeySource(data.resolve("signing-keys.json")).load();
+        assertThat(switched.current().algorithm()).isEqualTo(SigningAlgorithm.ES256);
+        assertThat(switched.previous()).containsExactly(rs256.current());
+        assertThat(switched.signedUntil(rs256.current().kid())).isPresent();
+        assertThat(console.err()).contains("Rotated the signing keys in " + data.resolve("signing-keys.json")
+                + " to a new ES256 key (SIGNING_ALGORITHM); the previous RS256 key still verifies");
+
+        Run again = requestToken("--data-dir", data.toString(), "--env-vars", envVars("ES256").toString());
+        assertThat(again.algorithm()).isEqualTo("ES256");
+        assertThat(again.console().err()).as("the same algorithm again rotates nothing").doesNotContain("Rotated");
+        assertThat(new FileSigningKeySource(data.resolve("signing-keys.json")).load().all())
+                .containsExactlyElementsOf(switched.all());
     }
 
     @Test

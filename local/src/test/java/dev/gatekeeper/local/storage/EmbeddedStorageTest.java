@@ -16,6 +16,7 @@ import dev.gatekeeper.local.seed.SeedFileException;
 import dev.gatekeeper.local.seed.SeedLoader;
 import dev.gatekeeper.local.template.SamTemplate;
 import dev.gatekeeper.local.template.TableDefinition;
+import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
@@ -129,6 +130,30 @@ class EmbeddedStorageTest {
         assertThat(keys.load().current().privateJwk().isPrivate()).isTrue();
         assertThat(keys.load().current().algorithm()).isEqualTo(SigningAlgorithm.RS256);
         assertThat(keys.load().all()).hasSize(1);
+    }
+
+    @Test
+    void preparingForAnotherAlgorithmAddsACurrentKeyOfItAndKeepsTheKeysStillInUse(@TempDir Path directory) {
+        FileSigningKeySource keys = new FileSigningKeySource(directory.resolve("signing-keys.json"));
+        KeyRetention retention = KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS);
+        Instant now = Instant.parse("2026-11-24T10:00:00Z");
+        Clock clock = Clock.fixed(now, java.time.ZoneOffset.UTC);
+
+        assertThat(keys.prepare(SigningAlgorithm.RS256, clock, retention)).isEqualTo(FileSigningKeySource.Prepared.CREATED);
+        SigningKeySet first = keys.load();
+        assertThat(keys.prepare(SigningAlgorithm.RS256, clock, retention)).isEqualTo(FileSigningKeySource.Prepared.UNCHANGED);
+        assertThat(keys.prepare(SigningAlgorithm.ES256, clock, retention)).isEqualTo(FileSigningKeySource.Prepared.ROTATED);
+
+        SigningKeySet switched = keys.load();
+        assertThat(switched.current().algorithm()).isEqualTo(SigningAlgorithm.ES256);
+        assertThat(switched.previous()).containsExactly(first.current());
+        assertThat(switched.signedUntil(first.current().kid())).contains(now);
+        assertThat(keys.prepare(SigningAlgorithm.ES256, clock, retention)).isEqualTo(FileSigningKeySource.Prepared.UNCHANGED);
+
+        Clock aYearAndTwoDaysLater = Clock.offset(clock, retention.afterSigning().plusDays(1));
+        assertThat(keys.prepare(SigningAlgorithm.RS256, aYearAndTwoDaysLater, retention))
+                .isEqualTo(FileSigningKeySource.Prepared.ROTATED);
+        assertThat(keys.load().previous()).as("the first key's tokens have all expired").containsExactly(switched.current());
     }
 
     @Test
