@@ -16,10 +16,13 @@ import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.AccessTokenClaims;
 import dev.gatekeeper.core.token.ApiKeyRevokedException;
 import dev.gatekeeper.core.token.ApplicationTokenRequest;
+import dev.gatekeeper.core.token.DescendantRevocation;
 import dev.gatekeeper.core.token.IssuedToken;
 import dev.gatekeeper.core.token.JwtAccessTokenSigner;
 import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
+import dev.gatekeeper.core.token.ParentTokenRevokedException;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenIssuer;
@@ -117,9 +120,9 @@ class TokenIssuerTest {
     void aTokenDescendsFromTheApiKeyItsCallersCredentialDescendsFrom() {
         KeyLineage partnersKey = new KeyLineage(partner.id(), "0123456789ab");
         Caller withKey = new Caller(partner, Optional.empty(), "10.1.2.3", Optional.of("0123456789ab"),
-                Optional.of(partnersKey));
+                Optional.of(partnersKey), Optional.empty());
         Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
-                Optional.empty(), Optional.of(partnersKey));
+                Optional.empty(), Optional.of(partnersKey), Optional.empty());
 
         assertThat(issuer.issue(withKey, merchant, new TokenRequest(List.of("admin"), 60)).record().lineage())
                 .isEqualTo(partnersKey);
@@ -134,9 +137,9 @@ class TokenIssuerTest {
         store.keyRevoked = true;
         KeyLineage merchantsKey = new KeyLineage(merchant.id(), "0123456789ab");
         Caller withKey = new Caller(merchant, Optional.empty(), "10.1.2.3", Optional.of("0123456789ab"),
-                Optional.of(merchantsKey));
+                Optional.of(merchantsKey), Optional.empty());
         Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
-                Optional.empty(), Optional.of(merchantsKey));
+                Optional.empty(), Optional.of(merchantsKey), Optional.empty());
 
         assertThatThrownBy(() -> issuer.issue(withKey, merchant, new TokenRequest(List.of("admin"), 60)))
                 .isInstanceOfSatisfying(GatekeeperException.class, e -> {
@@ -148,6 +151,38 @@ class TokenIssuerTest {
         assertThatThrownBy(() -> issuer.issue(withToken, merchant, new TokenRequest(List.of("admin"), 60)))
                 .isInstanceOfSatisfying(GatekeeperException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                    assertThat(e.authFailure()).contains(AuthFailure.REVOKED_TOKEN);
+                    assertThat(e.credentialOwner()).contains(merchant.id());
+                });
+        assertThat(store.inserted).isEmpty();
+    }
+
+    @Test
+    void aTokenMintedWithABearerTokenNamesItsParentAndOneObtainedWithAKeyNamesNone() {
+        ParentToken parent = new ParentToken(merchant.id(), TokenId.of(UUID.randomUUID()), 3);
+        Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
+                Optional.empty(), Optional.empty(), Optional.of(parent));
+
+        assertThat(issuer.issue(withToken, merchant, new TokenRequest(List.of("admin"), 60)).record().parentToken())
+                .isEqualTo(parent);
+        assertThat(issuer.issueApplication(withToken, merchant,
+                new ApplicationTokenRequest(List.of("open_banking_pis"), "8ow24y2pdx", 60)).record().parentToken())
+                .isEqualTo(parent);
+        assertThat(issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60))
+                .record().parentToken()).isNull();
+    }
+
+    @Test
+    void aParentRevokedBeforeTheTokenIsStoredIsRefusedAsTheRevokedTokenWouldBe() {
+        store.parentRevoked = true;
+        Caller withToken = new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
+                Optional.empty(), Optional.empty(),
+                Optional.of(new ParentToken(merchant.id(), TokenId.of(UUID.randomUUID()), 0)));
+
+        assertThatThrownBy(() -> issuer.issue(withToken, merchant, new TokenRequest(List.of("admin"), 60)))
+                .isInstanceOfSatisfying(GatekeeperException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                    assertThat(e.description()).isEqualTo("Invalid token");
                     assertThat(e.authFailure()).contains(AuthFailure.REVOKED_TOKEN);
                     assertThat(e.credentialOwner()).contains(merchant.id());
                 });
@@ -300,6 +335,7 @@ class TokenIssuerTest {
         /** Runs inside every insert that is not a lost race, before the record counts as stored. */
         Runnable onInsert = () -> { };
         boolean keyRevoked;
+        boolean parentRevoked;
 
         @Override
         public long currentGeneration(OrganisationId organisation) {
@@ -314,6 +350,9 @@ class TokenIssuerTest {
             }
             if (keyRevoked) {
                 throw new ApiKeyRevokedException("key deactivated");
+            }
+            if (parentRevoked) {
+                throw new ParentTokenRevokedException("parent revoked");
             }
             onInsert.run();
             inserted.add(token);
@@ -338,6 +377,11 @@ class TokenIssuerTest {
         @Override
         public long revokeByApiKey(OrganisationId organisation, String keyId, Instant at, AuditContext audit) {
             return 0;
+        }
+
+        @Override
+        public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+            return new DescendantRevocation(0, true);
         }
 
         @Override

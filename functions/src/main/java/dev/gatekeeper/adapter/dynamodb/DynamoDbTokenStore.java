@@ -35,8 +35,12 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.IP_FILTERING;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ISSUED_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.KEY_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.MINTED_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.MTLS_FILTER;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_GENERATION;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_ORGANISATION;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARTITION_KEY;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.REQUESTED_ORGANISATION;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.REQUESTING_ACCESS_TYPE;
@@ -58,7 +62,10 @@ import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.ApiKeyRevokedException;
+import dev.gatekeeper.core.token.DescendantRevocation;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
+import dev.gatekeeper.core.token.ParentTokenRevokedException;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -67,10 +74,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,6 +122,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>A token that descends from an API key is stored only in a transaction that also checks the key is still
  * active, so once the key is deactivated its set of tokens can only shrink, and {@link #revokeByApiKey} sweeps it
  * with consistent reads of the key owner's partition (see {@link TokenTable} for where its tokens are found).
+ *
+ * <p>Likewise a token minted with a bearer token is stored only in a transaction that also checks that parent is
+ * neither revoked on its own nor of an ended generation, so once the parent is revoked its set of children can only
+ * shrink, and {@link #revokeMintedWith} finds them all through the parent partition's pointers.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String UNAVAILABLE = "Token store unavailable";
@@ -211,12 +225,32 @@ public final class DynamoDbTokenStore implements TokenStore {
         }
         String partition = token.requestedOrganisation().value();
         KeyLineage lineage = token.lineage();
+        ParentToken parent = token.parentToken();
+        // A transaction may not act twice on one item: when the parent is held in the token's own partition, the
+        // one generation check covers both, and it can only hold if both generations are the same.
+        boolean parentInPartition = parent != null && parent.holder().equals(token.requestedOrganisation());
+        if (parentInPartition && parent.generation() != token.generation()) {
+            if (token.generation() < parent.generation()) {
+                knownGenerations.remove(partition);
+                throw new StaleGenerationException("the token's revocation generation has ended");
+            }
+            throw new ParentTokenRevokedException("a revoke-all ended the generation of the token it is minted with");
+        }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().conditionCheck(generationIs(partition, token.generation())).build());
         int keyCheck = lineage == null ? -1 : actions.size();
         if (lineage != null) {
             actions.add(TransactWriteItem.builder().conditionCheck(keyIsActive(lineage)).build());
         }
+        int firstParentCheck = actions.size();
+        if (parent != null) {
+            actions.add(TransactWriteItem.builder().conditionCheck(parentIsNotRevoked(parent)).build());
+            if (!parentInPartition) {
+                actions.add(TransactWriteItem.builder()
+                        .conditionCheck(generationIs(parent.holder().value(), parent.generation())).build());
+            }
+        }
+        int lastParentCheck = actions.size() - 1;
         int firstPut = actions.size();
         actions.add(Items.putNew(tableName, tokenItem(token)));
         if (!token.requestingOrganisation().equals(token.requestedOrganisation())) {
@@ -225,6 +259,9 @@ public final class DynamoDbTokenStore implements TokenStore {
         if (lineage != null && !lineage.owner().equals(token.requestedOrganisation())
                 && !lineage.owner().equals(token.requestingOrganisation())) {
             actions.add(Items.putNew(tableName, descendantItem(token)));
+        }
+        if (parent != null) {
+            actions.add(Items.putNew(tableName, mintedItem(token)));
         }
         int lastPut = actions.size() - 1;
         AuditAction action = token.applicationToken() ? AuditAction.APPLICATION_TOKEN_ISSUED : AuditAction.TOKEN_ISSUED;
@@ -237,12 +274,22 @@ public final class DynamoDbTokenStore implements TokenStore {
                     client.transactWriteItems(request -> request.transactItems(actions));
                     return null;
                 } catch (TransactionCanceledException e) {
-                    // Checked first: a retry in a new generation would fail on the key anyway.
+                    // Checked first: a retry in a new generation would fail on the key, or the parent, anyway.
                     if (keyCheck >= 0 && CONDITIONAL_CHECK_FAILED.equals(reason(e, keyCheck))) {
                         throw new ApiKeyRevokedException("the API key the token descends from is no longer active");
                     }
+                    for (int check = firstParentCheck; check <= lastParentCheck; check++) {
+                        if (CONDITIONAL_CHECK_FAILED.equals(reason(e, check))) {
+                            throw new ParentTokenRevokedException("the token it is minted with is revoked");
+                        }
+                    }
                     if (CONDITIONAL_CHECK_FAILED.equals(reason(e, 0))) {
                         knownGenerations.remove(partition);
+                        if (parentInPartition) {
+                            // The generation ended was the parent's too: a retry would only be refused.
+                            throw new ParentTokenRevokedException(
+                                    "a revoke-all ended the generation of the token it is minted with");
+                        }
                         throw new StaleGenerationException("the token's revocation generation has ended");
                     }
                     for (int put = firstPut; put <= lastPut; put++) {
@@ -372,6 +419,89 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .expressionAttributeValues(Map.of(":pk", s(key.owner().value()), ":prefix", s(prefix),
                         ":keyId", s(key.keyId()), ":owner", s(key.owner().value()), ":at", millis(at)))
                 .build();
+    }
+
+    @Override
+    public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+        Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
+        return guarded(() -> {
+            // Depth first, on a stack of its own rather than by recursion: a chain of tokens, each minted with the
+            // one before, is as deep as whoever minted it made it.
+            Deque<Minter> minters = new ArrayDeque<>();
+            minters.push(minter(parent.requestedOrganisation(), parent.id(), null, revokedAt));
+            long revoked = 0;
+            while (!minters.isEmpty()) {
+                Minter minter = minters.peek();
+                if (!minter.children().hasNext()) {
+                    minters.pop();
+                    // It is revoked, so it can gain no child, and each child it had is handled: a later run need
+                    // not look at it again.
+                    if (minter.pointer() != null) {
+                        deletePointer(minter.pointer());
+                    }
+                    continue;
+                }
+                // Only revocations count: a later run passes again, without writing, through the tokens revoked
+                // on the way to where this one stopped, so counting those too could stop every run short of
+                // anything new below a chain longer than the limit.
+                if (revoked >= limit) {
+                    return new DescendantRevocation(revoked, false);
+                }
+                Map<String, AttributeValue> pointer = minter.children().next();
+                String sortKey = string(pointer, SORT_KEY);
+                ItemKey pointerKey = new ItemKey(minter.holder().value(), sortKey);
+                TokenId child = new TokenId(sortKey.substring(sortKey.lastIndexOf('#') + 1));
+                OrganisationId holder = new OrganisationId(string(pointer, REQUESTED_ORGANISATION));
+                // Checked on the record itself, as read for the revocation: the query's filter only saves reads.
+                Predicate<TokenRecord> mintedWithIt = record -> record.parentToken() != null
+                        && record.parentToken().id().equals(minter.id())
+                        && record.parentToken().holder().equals(minter.holder())
+                        && !record.isExpiredAt(revokedAt);
+                // Through the partition that holds it: the parent's holder may not see it.
+                Optional<Revocation> revocation = revokeVisible(holder, child, revokedAt, audit, mintedWithIt,
+                        "parent token " + minter.id() + " revoked");
+                if (revocation.isEmpty()) {
+                    // Its record is gone (retention ended): nothing to revoke, nor to look for below it.
+                    deletePointer(pointerKey);
+                } else if (revocation.get().record().revokedAt() != null) {
+                    if (revocation.get().revokedNow()) {
+                        revoked++;
+                    }
+                    // Revoked now or before, perhaps by a run that stopped before its children: look below it.
+                    minters.push(minter(holder, child, pointerKey, revokedAt));
+                }
+                // Otherwise it expired since the query (and so did whatever it minted), or is not this parent's.
+            }
+            return new DescendantRevocation(revoked, true);
+        });
+    }
+
+    /**
+     * A revoked token whose children are being revoked: where its record is, the pointer to it from its own parent
+     * (null for the token the revocation started from), and its pointers to children not expired at {@code at},
+     * read a page at a time as they are needed.
+     */
+    private record Minter(OrganisationId holder, TokenId id, ItemKey pointer,
+                          Iterator<Map<String, AttributeValue>> children) {
+    }
+
+    private Minter minter(OrganisationId holder, TokenId id, ItemKey pointer, Instant at) {
+        QueryRequest children = QueryRequest.builder()
+                .tableName(tableName)
+                .consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .filterExpression("#expiresAt > :at")
+                .projectionExpression("#sk, #requested")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#expiresAt", EXPIRES_AT,
+                        "#requested", REQUESTED_ORGANISATION))
+                .expressionAttributeValues(Map.of(":pk", s(holder.value()), ":prefix", s(mintedPrefix(id)),
+                        ":at", millis(at)))
+                .build();
+        return new Minter(holder, id, pointer, client.queryPaginator(children).items().iterator());
+    }
+
+    private void deletePointer(ItemKey pointer) {
+        client.deleteItem(request -> request.tableName(tableName).key(pointer.attributes()));
     }
 
     @Override
@@ -659,6 +789,19 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .build();
     }
 
+    /**
+     * "The parent's token item is stored and not revoked on its own". Its revocation by a revoke-all is the generation
+     * check's to see; its expiry the issuer's, which ends the child no later than the parent.
+     */
+    private ConditionCheck parentIsNotRevoked(ParentToken parent) {
+        return ConditionCheck.builder()
+                .tableName(tableName)
+                .key(key(parent.holder().value(), TOKEN_PREFIX + parent.id().value()))
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#revokedAt)")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#revokedAt", REVOKED_AT))
+                .build();
+    }
+
     /** "The partition's generation is {@code generation}", where no revocation item means generation 0. */
     private ConditionCheck generationIs(String partition, long generation) {
         return ConditionCheck.builder()
@@ -746,6 +889,12 @@ public final class DynamoDbTokenStore implements TokenStore {
             item.put(KEY_ID, s(token.keyId()));
         }
         putLineage(item, token);
+        ParentToken parent = token.parentToken();
+        if (parent != null) {
+            item.put(PARENT_TOKEN_ID, s(parent.id().value()));
+            item.put(PARENT_TOKEN_ORGANISATION, s(parent.holder().value()));
+            item.put(PARENT_TOKEN_GENERATION, n(parent.generation()));
+        }
         item.put(TIME_TO_LIVE, timeToLive(token));
         item.put(GENERATION_EXPIRY, s(generationExpiry(token.generation(), token.expiresAt().toEpochMilli())));
         return item;
@@ -758,6 +907,12 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** The pointer from the owner of the token's API key, which neither holds nor requested it. */
     private Map<String, AttributeValue> descendantItem(TokenRecord token) {
         return pointer(token, token.lineage().owner(), descendantPrefix(token.lineage().keyId()) + token.id().value());
+    }
+
+    /** The pointer from the partition of the bearer token it was minted with. */
+    private Map<String, AttributeValue> mintedItem(TokenRecord token) {
+        ParentToken parent = token.parentToken();
+        return pointer(token, parent.holder(), mintedPrefix(parent.id()) + token.id().value());
     }
 
     private Map<String, AttributeValue> pointer(TokenRecord token, OrganisationId from, String sortKey) {
@@ -779,6 +934,11 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** What the sort keys of the {@link TokenTable#DESCENDANT_PREFIX} pointers of one API key start with. */
     private static String descendantPrefix(String keyId) {
         return DESCENDANT_PREFIX + keyId + "#";
+    }
+
+    /** What the sort keys of the {@link TokenTable#MINTED_PREFIX} pointers of one parent token start with. */
+    private static String mintedPrefix(TokenId parent) {
+        return MINTED_PREFIX + parent.value() + "#";
     }
 
     private AttributeValue timeToLive(TokenRecord token) {
@@ -803,7 +963,17 @@ public final class DynamoDbTokenStore implements TokenStore {
                 flag(item, APPLICATION_TOKEN),
                 optionalString(item, RESOURCE_ID).orElse(null),
                 optionalString(item, KEY_ID).orElse(null),
-                lineage(item));
+                lineage(item),
+                parentToken(item));
+    }
+
+    private static ParentToken parentToken(Map<String, AttributeValue> item) {
+        Optional<String> id = optionalString(item, PARENT_TOKEN_ID);
+        Optional<String> holder = optionalString(item, PARENT_TOKEN_ORGANISATION);
+        return id.isPresent() && holder.isPresent()
+                ? new ParentToken(new OrganisationId(holder.get()), new TokenId(id.get()),
+                        number(item, PARENT_TOKEN_GENERATION))
+                : null;
     }
 
     private static KeyLineage lineage(Map<String, AttributeValue> item) {

@@ -14,6 +14,8 @@ package dev.gatekeeper.adapter.dynamodb;
  * orgId                ISSUED#&lt;tokenId&gt;                pointer from a requesting partner to the token's partition
  * orgId                DESCENDANT#&lt;keyId&gt;#&lt;tokenId&gt;    pointer from the owner of the API key a token descends
  *                                                      from, when it neither holds nor requested the token
+ * orgId                MINTED#&lt;parentId&gt;#&lt;tokenId&gt;   pointer from the partition of the bearer token a token was
+ *                                                      minted with, to that token
  * orgId                APIKEY#&lt;keyId&gt;                  API key listing entry
  * orgId | UNKNOWN      AUDIT#&lt;millis, 15 digits&gt;#&lt;id&gt; audit record, in the partition of the organisation acted on
  * APIKEY#&lt;hash&gt;        APIKEY                          API key lookup by hash
@@ -40,6 +42,13 @@ package dev.gatekeeper.adapter.dynamodb;
  * reads (a partner is never shown a token it did not request). Pointers carry the token's {@value #EXPIRES_AT}, so
  * that revocation skips expired tokens without reading them. Every insert of a token with a lineage checks, in its
  * transaction, that the key's {@value #API_KEY_PREFIX} listing item still says {@value #ACTIVE}.
+ *
+ * <p>A token minted with a bearer token names that parent ({@value #PARENT_TOKEN_ID}, held in
+ * {@value #PARENT_TOKEN_ORGANISATION}'s partition, issued in its {@value #PARENT_TOKEN_GENERATION}), and the parent's
+ * partition gets a {@value #MINTED_PREFIX} pointer to it, so revoking the parent finds its children (and theirs,
+ * through their own pointers). Like {@value #DESCENDANT_PREFIX}, only that revocation reads them. The insert checks,
+ * in its transaction, that the parent's token item is not revoked and that its partition is still in the parent's
+ * generation.
  */
 public final class TokenTable {
     public static final String PARTITION_KEY = "pk";
@@ -59,6 +68,7 @@ public final class TokenTable {
     public static final String TOKEN_PREFIX = "TOKEN#";
     public static final String ISSUED_PREFIX = "ISSUED#";
     public static final String DESCENDANT_PREFIX = "DESCENDANT#";
+    public static final String MINTED_PREFIX = "MINTED#";
     public static final String API_KEY = "APIKEY";
     public static final String API_KEY_PREFIX = "APIKEY#";
     public static final String AUDIT_PREFIX = "AUDIT#";
@@ -93,6 +103,12 @@ public final class TokenTable {
     public static final String API_KEY_ID = "apiKeyId";
     /** The organisation that owns that API key. */
     public static final String API_KEY_ORGANISATION = "apiKeyOrganisation";
+    /** The id of the bearer token a token was minted with. */
+    public static final String PARENT_TOKEN_ID = "parentTokenId";
+    /** The organisation whose partition holds that bearer token's record. */
+    public static final String PARENT_TOKEN_ORGANISATION = "parentTokenOrganisation";
+    /** That bearer token's revocation generation. */
+    public static final String PARENT_TOKEN_GENERATION = "parentTokenGeneration";
 
     // API keys (also CREATED_AT, KEY_ID).
     public static final String ORGANISATION_ID = "organisationId";

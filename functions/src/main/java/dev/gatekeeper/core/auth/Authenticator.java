@@ -11,6 +11,7 @@ import dev.gatekeeper.core.organisation.OrganisationDirectory;
 import dev.gatekeeper.core.token.AccessTokenClaims;
 import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStore;
 import java.time.Clock;
@@ -70,7 +71,7 @@ public final class Authenticator {
                         .refusingCredentialOf(stored.organisationId()));
         requireAllowedSource(organisation, sourceIp);
         return new Caller(organisation, Optional.empty(), sourceIp, Optional.of(stored.keyId()),
-                Optional.of(new KeyLineage(stored.organisationId(), stored.keyId())));
+                Optional.of(new KeyLineage(stored.organisationId(), stored.keyId())), Optional.empty());
     }
 
     private Caller withBearer(Credentials.Bearer bearer, String sourceIp) {
@@ -98,7 +99,7 @@ public final class Authenticator {
             }
         }
         return new Caller(organisation, Optional.of(claims), sourceIp, Optional.empty(),
-                Optional.ofNullable(record.lineage()));
+                Optional.ofNullable(record.lineage()), Optional.of(ParentToken.of(record)));
     }
 
     private static void requireAllowedSource(Organisation organisation, String sourceIp) {

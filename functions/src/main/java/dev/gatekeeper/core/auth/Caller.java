@@ -3,6 +3,7 @@ package dev.gatekeeper.core.auth;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.AccessTokenClaims;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.TokenId;
 import java.util.Optional;
 
@@ -14,11 +15,13 @@ import java.util.Optional;
  * @param lineage     the API key its credential descends from: the key it presented, or the one its token was
  *                    obtained with (from the token's record); empty for a token stored without one. Tokens it
  *                    obtains inherit it, so revoking that key reaches them too
+ * @param presentedToken the stored token it presented, as the tokens it mints name their parent (so revoking it
+ *                    reaches them); empty for an API key
  */
 public record Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp,
-                     Optional<String> apiKeyId, Optional<KeyLineage> lineage) {
+                     Optional<String> apiKeyId, Optional<KeyLineage> lineage, Optional<ParentToken> presentedToken) {
     public Caller(Organisation organisation, Optional<AccessTokenClaims> bearerToken, String sourceIp) {
-        this(organisation, bearerToken, sourceIp, Optional.empty(), Optional.empty());
+        this(organisation, bearerToken, sourceIp, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public boolean usedApiKey() {

@@ -96,7 +96,8 @@ public final class TokenIssuer {
                     requester.accessType(), target.parentId(), scopes,
                     !application && requester.ipFiltering(), requester.mtlsFilter(),
                     now, expiresAt, store.currentGeneration(target.id()), null,
-                    application, resourceId, signer.currentKeyId(), caller.lineage().orElse(null));
+                    application, resourceId, signer.currentKeyId(), caller.lineage().orElse(null),
+                    caller.presentedToken().orElse(null));
             // The signature (CPU: RS256 is ~11 ms under Lambda's C1-only JIT) and the insert (a round trip) need
             // nothing from each other, so a token costs the longer of the two rather than their sum. The JWT is
             // handed out only once both have succeeded.
@@ -107,12 +108,15 @@ public final class TokenIssuer {
                 return new IssuedToken(record, signatureOf(jwt, record, audit));
             } catch (StaleGenerationException raced) {
                 // A revoke-all ended the generation we read; issue again in the new one, or the token would be
-                // born revoked.
+                // born revoked. Not for a bearer token that revoke-all ended: the insert checks the parent's own
+                // generation too, so the retry is refused (ParentTokenRevokedException) rather than stored.
                 if (attempt >= MAX_STALE_RETRIES) {
                     throw GatekeeperException.unavailable("Tokens of this organisation are being revoked; retry", raced);
                 }
             } catch (ApiKeyRevokedException raced) {
                 throw keyRevoked(caller);
+            } catch (ParentTokenRevokedException raced) {
+                throw revokedToken(caller);
             }
         }
     }
@@ -160,10 +164,16 @@ public final class TokenIssuer {
      * revoked key itself, or the token it obtained, is refused on the next request.
      */
     private static GatekeeperException keyRevoked(Caller caller) {
-        GatekeeperException refusal = caller.usedApiKey()
+        return caller.usedApiKey()
                 ? GatekeeperException.unauthorized(AuthFailure.INVALID_API_KEY, "Invalid credentials")
-                : GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token");
-        return refusal.refusingCredentialOf(caller.organisation().id());
+                        .refusingCredentialOf(caller.organisation().id())
+                : revokedToken(caller);
+    }
+
+    /** The caller's bearer token was revoked after it was checked: the refusal its next request would get. */
+    private static GatekeeperException revokedToken(Caller caller) {
+        return GatekeeperException.unauthorized(AuthFailure.REVOKED_TOKEN, "Invalid token")
+                .refusingCredentialOf(caller.organisation().id());
     }
 
     private static AuditContext unidentifiedRequest(Caller caller) {

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param keyId                  the id of the signing key its JWT was signed with
  * @param lineage                the API key it descends from; null for a token stored without one (records
  *                               written before lineage was kept, tokens stored by hand)
+ * @param parentToken            the bearer token it was minted with; null for a token obtained with an API key
+ *                               (and for records written before parents were kept)
  */
 public record TokenRecord(
         TokenId id,
@@ -37,7 +39,8 @@ public record TokenRecord(
         boolean applicationToken,
         String resourceId,
         String keyId,
-        KeyLineage lineage) {
+        KeyLineage lineage,
+        ParentToken parentToken) {
 
     public TokenRecord {
         Objects.requireNonNull(id, "id");
@@ -50,6 +53,17 @@ public record TokenRecord(
         scopes = List.copyOf(scopes);
     }
 
+    /** A record obtained with an API key, or with a token of no known parent. */
+    public TokenRecord(TokenId id, OrganisationId requestedOrganisation, OrganisationId requestingOrganisation,
+                       AccessType accessType, AccessType requestingAccessType, OrganisationId parentId,
+                       List<String> scopes, boolean ipFiltering, boolean mtlsFilter, Instant createdAt,
+                       Instant expiresAt, long generation, Instant revokedAt, boolean applicationToken,
+                       String resourceId, String keyId, KeyLineage lineage) {
+        this(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType, parentId, scopes,
+                ipFiltering, mtlsFilter, createdAt, expiresAt, generation, revokedAt, applicationToken, resourceId,
+                keyId, lineage, null);
+    }
+
     /** A record that descends from no API key. */
     public TokenRecord(TokenId id, OrganisationId requestedOrganisation, OrganisationId requestingOrganisation,
                        AccessType accessType, AccessType requestingAccessType, OrganisationId parentId,
@@ -58,7 +72,7 @@ public record TokenRecord(
                        String resourceId, String keyId) {
         this(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType, parentId, scopes,
                 ipFiltering, mtlsFilter, createdAt, expiresAt, generation, revokedAt, applicationToken, resourceId,
-                keyId, null);
+                keyId, null, null);
     }
 
     public TokenStatus status() {
@@ -93,6 +107,6 @@ public record TokenRecord(
     public TokenRecord revokedAt(Instant when) {
         return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
                 parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,
-                resourceId, keyId, lineage);
+                resourceId, keyId, lineage, parentToken);
     }
 }

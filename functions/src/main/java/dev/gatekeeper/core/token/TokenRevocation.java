@@ -5,9 +5,22 @@ import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.Organisation;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Revokes one token by id or as presented (RFC 7009), or every token of an organisation at once. */
+/**
+ * Revokes one token by id or as presented (RFC 7009), with the tokens minted with it; or every token of an
+ * organisation at once.
+ */
 public final class TokenRevocation {
+    /**
+     * Tokens minted with a revoked token that one request revokes at most (each costs a few round trips), so it
+     * ends well within the function's time limit; revoking the token again goes on from where it stopped.
+     */
+    static final int DESCENDANTS_PER_REQUEST = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRevocation.class);
+
     private final TokenStore store;
     private final JwtAccessTokenVerifier verifier;
     private final Clock clock;
@@ -19,13 +32,16 @@ public final class TokenRevocation {
     }
 
     /**
-     * Revokes a token issued to {@code holder}. Idempotent: a second call returns the first revocation time.
+     * Revokes a token issued to {@code holder}, and the tokens minted with it. Idempotent: a second call returns the
+     * first revocation time (and finishes revoking the tokens minted with it, if an earlier call did not).
      * A malformed, unknown or foreign id is the same 404.
      */
     public TokenRecord revoke(Organisation holder, String encodedTokenId, AuditContext audit) {
         TokenId id = TokenId.parse(encodedTokenId).orElseThrow(TokenRevocation::notFound);
-        return store.revoke(holder.id(), id, Instant.ofEpochMilli(clock.millis()), audit)
-                .orElseThrow(TokenRevocation::notFound);
+        Instant at = Instant.ofEpochMilli(clock.millis());
+        TokenRecord token = store.revoke(holder.id(), id, at, audit).orElseThrow(TokenRevocation::notFound);
+        revokeMintedWith(token, at, audit);
+        return token;
     }
 
     /**
@@ -37,10 +53,23 @@ public final class TokenRevocation {
      * forging a JWT around its id. A token that no longer verifies (expired) needs no revocation.
      */
     public boolean revokePresented(Organisation caller, String token, AuditContext audit) {
-        return verifier.verifyOrExplain(token)
-                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), Instant.ofEpochMilli(clock.millis()),
-                        audit))
-                .isPresent();
+        Instant at = Instant.ofEpochMilli(clock.millis());
+        Optional<TokenRecord> revoked = verifier.verifyOrExplain(token)
+                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), at, audit));
+        revoked.ifPresent(record -> revokeMintedWith(record, at, audit));
+        return revoked.isPresent();
+    }
+
+    /**
+     * Ends what the revoked {@code token} handed on: whoever held it could mint tokens with it, which must not
+     * outlive it. Runs even when the token was revoked before, so a revocation repeated finishes the job.
+     */
+    private void revokeMintedWith(TokenRecord token, Instant at, AuditContext audit) {
+        DescendantRevocation descendants = store.revokeMintedWith(token, at, audit, DESCENDANTS_PER_REQUEST);
+        if (!descendants.complete()) {
+            LOG.warn("Revoked {} tokens minted with token {}, more remain: revoking it again goes on",
+                    descendants.revoked(), token.id());
+        }
     }
 
     /** Revokes every token of {@code holder}; returns how many were active until now. */

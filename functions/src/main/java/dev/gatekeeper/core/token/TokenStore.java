@@ -31,12 +31,16 @@ public interface TokenStore {
     /**
      * Stores a new token record, never overwriting one. A token with a {@link TokenRecord#lineage() lineage} is
      * stored only while its API key is still active, checked in the same write: a key revoked after the caller was
-     * authenticated, and its tokens swept by {@link #revokeByApiKey}, never gains a token the sweep missed.
+     * authenticated, and its tokens swept by {@link #revokeByApiKey}, never gains a token the sweep missed. Likewise
+     * a token with a {@link TokenRecord#parentToken() parent} is stored only while that parent is neither revoked on
+     * its own nor in an ended generation, so {@link #revokeMintedWith} never misses a child either.
      *
      * @throws StaleGenerationException if {@code token.generation()} is no longer current: a revoke-all ended it
      *                                  after it was read, and the caller must retry with the new generation
      * @throws ApiKeyRevokedException   if the API key the token descends from is no longer active (or no longer
      *                                  stored); nothing was stored
+     * @throws ParentTokenRevokedException if the bearer token it is minted with is revoked (on its own or by a
+     *                                  revoke-all) or no longer stored; nothing was stored
      */
     void insert(TokenRecord token, AuditContext audit);
 
@@ -95,6 +99,19 @@ public interface TokenStore {
     default long revokeByApiKey(OrganisationId organisation, String keyId, Instant at) {
         return revokeByApiKey(organisation, keyId, at, AuditContext.administrator());
     }
+
+    /**
+     * Revokes, one by one and each with its own audit record naming its parent, every live token minted with
+     * {@code parent}, and every live token minted with those, and so on: wherever they are stored, visible to the
+     * parent's holder or not. Run it after revoking {@code parent} (from then on no child of it can be stored, so
+     * none is missed); tokens already revoked are not revoked again but still searched for children, so running it
+     * again finishes what an interrupted run left.
+     *
+     * @param limit how many tokens this call revokes at most, so a request's work stays bounded; the rest is left
+     *              for the next run, which reads again only the tokens on the way to where this one stopped (what an
+     *              earlier run finished is not read again)
+     */
+    DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit);
 
     /** Up to {@code limit} of the organisation's token records, newest first, for administration. */
     java.util.List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit);

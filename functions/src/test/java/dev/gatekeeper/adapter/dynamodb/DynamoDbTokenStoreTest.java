@@ -2,15 +2,22 @@ package dev.gatekeeper.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.ApiKeyRevokedException;
+import dev.gatekeeper.core.token.DescendantRevocation;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
+import dev.gatekeeper.core.token.ParentTokenRevokedException;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -60,6 +67,8 @@ class DynamoDbTokenStoreTest {
     private final DynamoDbClient client = LocalDynamoDb.shared().client();
     private final String table = LocalDynamoDb.shared().createTokenTable();
     private final DynamoDbTokenStore store = new DynamoDbTokenStore(client, table, RETENTION);
+    /** A partner's request, for the revocations whose audit records a test reads. */
+    private static final AuditContext AUDIT = new AuditContext(PARTNER, "10.1.2.3", "request-1");
     private final DynamoDbApiKeyRegistry apiKeys = new DynamoDbApiKeyRegistry(client, table);
     private ExecutorService threads;
 
@@ -749,6 +758,265 @@ class DynamoDbTokenStoreTest {
         assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isZero();
     }
 
+    @Test
+    void aTokenMintedWithABearerTokenNamesItsParentAndGetsAPointerInTheParentsPartition() {
+        TokenRecord parent = token().requestedFor(PARTNER).build();
+        TokenRecord child = token().mintedWith(parent).generation(0).build();
+        store.insert(parent);
+
+        store.insert(child);
+
+        assertThat(store.findForOrganisation(MERCHANT, child.id())).contains(child);
+        assertThat(child.parentToken()).isEqualTo(new ParentToken(PARTNER, parent.id(), 0));
+        Map<String, AttributeValue> item = item(MERCHANT.value(), "TOKEN#" + child.id());
+        assertThat(item.get("parentTokenId").s()).isEqualTo(parent.id().value());
+        assertThat(item.get("parentTokenOrganisation").s()).isEqualTo(PARTNER.value());
+        assertThat(item.get("parentTokenGeneration").n()).isEqualTo("0");
+        Map<String, AttributeValue> pointer = item(PARTNER.value(), "MINTED#" + parent.id() + "#" + child.id());
+        assertThat(pointer.get("requestedOrganisation").s()).isEqualTo(MERCHANT.value());
+        assertThat(pointer.get("expiresAt")).isEqualTo(item.get("expiresAt"));
+        assertThat(pointer.get("ttl")).isEqualTo(item.get("ttl"));
+        // A record without a parent reads as one: older items, and tokens obtained with an API key.
+        assertThat(store.findForOrganisation(PARTNER, parent.id()).map(TokenRecord::parentToken)).isEmpty();
+    }
+
+    @Test
+    void insertOfATokenWhoseParentIsRevokedOrUnknownFailsAndStoresNothing() {
+        TokenRecord partners = token().requestedFor(PARTNER).build();
+        TokenRecord merchants = token().build();
+        store.insert(partners);
+        store.insert(merchants);
+        store.revoke(PARTNER, partners.id(), FIRST_REVOCATION);
+        store.revoke(MERCHANT, merchants.id(), FIRST_REVOCATION);
+        List<Map<String, AttributeValue>> before = allItems();
+        List<TokenRecord> refused = List.of(
+                token().mintedWith(partners).build(),
+                token().mintedWith(merchants).build(),
+                token().parentToken(new ParentToken(MERCHANT, newTokenId(), 0)).build());
+
+        for (TokenRecord token : refused) {
+            assertThatThrownBy(() -> store.insert(token)).isInstanceOf(ParentTokenRevokedException.class);
+        }
+
+        assertThat(allItems()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    /**
+     * The revoke-all race: a request authenticated with a token of generation 0 reaches the insert after a
+     * revoke-all of the token's organisation. Whether the child was to be stored in the old generation (a container
+     * that remembered it) or the new one (read afresh, as the issuer does after a stale insert), in the parent's own
+     * partition or another, it is refused as a revoked parent, never as a stale generation worth retrying.
+     */
+    @Test
+    void insertOfATokenWhoseParentsGenerationEndedFailsAsARevokedParentAndStoresNothing() {
+        TokenRecord merchants = token().build();
+        TokenRecord partners = token().requestedFor(PARTNER).build();
+        store.insert(merchants);
+        store.insert(partners);
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        store.revokeAll(PARTNER, REVOKE_ALL);
+        List<Map<String, AttributeValue>> before = allItems();
+        List<TokenRecord> refused = List.of(
+                token().mintedWith(merchants).generation(0).build(),
+                token().mintedWith(merchants).generation(1).build(),
+                token().mintedWith(partners).generation(1).build());
+
+        for (TokenRecord token : refused) {
+            assertThatThrownBy(() -> store.insert(token)).isInstanceOf(ParentTokenRevokedException.class);
+        }
+
+        assertThat(allItems()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    void aStaleGenerationOfTheChildsOwnPartitionIsStillRetriedWhileItsParentIsLive() {
+        TokenRecord partners = token().requestedFor(PARTNER).build();
+        TokenRecord merchants = token().build();
+        store.insert(partners);
+        store.insert(merchants);
+        store.revokeAll(OTHER_MERCHANT, REVOKE_ALL);
+
+        // A partner's token minting for a merchant whose tokens were all revoked meanwhile; a remembered generation
+        // older than the parent's own.
+        assertThatThrownBy(() -> store.insert(token().requestedFor(OTHER_MERCHANT).mintedWith(partners).generation(0)
+                .build())).isInstanceOf(StaleGenerationException.class);
+        assertThatThrownBy(() -> store.insert(token().mintedWith(merchants).generation(0)
+                .parentToken(new ParentToken(MERCHANT, merchants.id(), 1)).build()))
+                .isInstanceOf(StaleGenerationException.class);
+        TokenRecord retried = token().requestedFor(OTHER_MERCHANT).mintedWith(partners).generation(1).build();
+        store.insert(retried);
+        assertThat(store.findForOrganisation(OTHER_MERCHANT, retried.id())).contains(retried);
+    }
+
+    @Test
+    void revokeMintedWithRevokesChildrenAndTheirChildrenWhereverTheyAreHeldAndNoOthers() {
+        TokenRecord parent = token().requestedFor(PARTNER).build();
+        TokenRecord forMerchant = token().mintedWith(parent).build();
+        TokenRecord forPartner = token().requestedFor(PARTNER).mintedWith(parent).build();
+        TokenRecord grandchild = token().mintedWith(forMerchant).build();
+        TokenRecord greatGrandchild = token().requestedFor(MERCHANT).mintedWith(grandchild).build();
+        TokenRecord sibling = token().requestedFor(PARTNER).build();
+        TokenRecord siblingsChild = token().mintedWith(sibling).build();
+        TokenRecord unrelated = token().build();
+        List.of(parent, forMerchant, forPartner, grandchild, greatGrandchild, sibling, siblingsChild, unrelated)
+                .forEach(store::insert);
+        store.revoke(PARTNER, parent.id(), FIRST_REVOCATION);
+
+        DescendantRevocation result = store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 100);
+
+        assertThat(result).isEqualTo(new DescendantRevocation(4, true));
+        for (TokenRecord token : List.of(forMerchant, forPartner, grandchild, greatGrandchild)) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
+                    .contains(token.revokedAt(FIRST_REVOCATION));
+        }
+        for (TokenRecord token : List.of(sibling, siblingsChild, unrelated)) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id())).contains(token);
+        }
+        // Each one on its own, so revoke-all counts stay exact: the merchant's unrelated and sibling's child only.
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isEqualTo(2);
+        // Every pointer it followed is done with; the sibling's is not.
+        assertThat(allItems()).extracting(stored -> stored.get("sk").s()).filteredOn(sk -> sk.startsWith("MINTED#"))
+                .containsExactly("MINTED#" + sibling.id() + "#" + siblingsChild.id());
+    }
+
+    @Test
+    void eachTokenRevokedWithItsParentLeavesOneAuditRecordNamingThatParent() {
+        TokenRecord parent = token().build();
+        TokenRecord child = token().mintedWith(parent).build();
+        TokenRecord grandchild = token().mintedWith(child).build();
+        List.of(parent, child, grandchild).forEach(store::insert);
+        store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION, AUDIT);
+
+        store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 100);
+        store.revokeMintedWith(parent, SECOND_REVOCATION, AUDIT, 100);
+
+        List<AuditEvent> revocations = new DynamoDbAuditLog(client, table, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION)
+                .find(MERCHANT.value(), Instant.EPOCH, EXPIRES, 100).stream()
+                .filter(record -> record.action() == AuditAction.TOKEN_REVOKED).toList();
+        assertThat(revocations).extracting(AuditEvent::tokenId, AuditEvent::reason, AuditEvent::actingOrganisation)
+                .containsExactlyInAnyOrder(
+                        tuple(parent.id().value(), null, PARTNER),
+                        tuple(child.id().value(), "parent token " + parent.id() + " revoked", PARTNER),
+                        tuple(grandchild.id().value(), "parent token " + child.id() + " revoked", PARTNER));
+    }
+
+    @Test
+    void revokeMintedWithLeavesExpiredChildrenAndLooksBelowChildrenRevokedBefore() {
+        TokenRecord parent = token().build();
+        TokenRecord expired = token().mintedWith(parent).expiresAt(SECOND_REVOCATION).build();
+        TokenRecord revokedAlone = token().mintedWith(parent).build();
+        TokenRecord revokedWithAll = token().requestedFor(OTHER_MERCHANT).mintedWith(parent).build();
+        TokenRecord belowRevokedAlone = token().mintedWith(revokedAlone).build();
+        TokenRecord belowRevokedWithAll = token().requestedFor(PARTNER).mintedWith(revokedWithAll).build();
+        List.of(parent, expired, revokedAlone, revokedWithAll, belowRevokedAlone, belowRevokedWithAll)
+                .forEach(store::insert);
+        store.revoke(MERCHANT, revokedAlone.id(), FIRST_REVOCATION);
+        store.revokeAll(OTHER_MERCHANT, FIRST_REVOCATION);
+        store.revoke(MERCHANT, parent.id(), REVOKE_ALL);
+
+        DescendantRevocation first = store.revokeMintedWith(parent, REVOKE_ALL, AUDIT, 100);
+        DescendantRevocation second = store.revokeMintedWith(parent, REVOKE_ALL.plusSeconds(60), AUDIT, 100);
+
+        assertThat(first).isEqualTo(new DescendantRevocation(2, true));
+        assertThat(second).isEqualTo(new DescendantRevocation(0, true));
+        assertThat(store.findForOrganisation(MERCHANT, expired.id())).contains(expired);
+        assertThat(store.findForOrganisation(MERCHANT, revokedAlone.id()))
+                .contains(revokedAlone.revokedAt(FIRST_REVOCATION));
+        assertThat(store.findForOrganisation(MERCHANT, belowRevokedAlone.id()))
+                .contains(belowRevokedAlone.revokedAt(REVOKE_ALL));
+        assertThat(store.findForOrganisation(PARTNER, belowRevokedWithAll.id()))
+                .contains(belowRevokedWithAll.revokedAt(REVOKE_ALL));
+    }
+
+    /**
+     * A run that stops at its limit leaves the rest for the next, which goes on below it: with a limit of 2, a tree
+     * of 7 (a chain of 6 deeper than the limit, and one more child) takes four runs, and every token is revoked once.
+     */
+    @Test
+    void aRunStoppedAtItsLimitIsFinishedByTheNextRuns() {
+        TokenRecord parent = token().build();
+        List<TokenRecord> tree = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TokenRecord child = token().mintedWith(i == 0 ? parent : tree.get(tree.size() - 1)).build();
+            tree.add(child);
+            tree.add(token().requestedFor(OTHER_MERCHANT).mintedWith(child).build());
+        }
+        tree.add(token().mintedWith(parent).build());
+        store.insert(parent);
+        tree.forEach(store::insert);
+        store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION);
+
+        List<DescendantRevocation> runs = new ArrayList<>();
+        do {
+            runs.add(store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 2));
+        } while (!runs.get(runs.size() - 1).complete() && runs.size() < 20);
+
+        assertThat(runs).containsExactly(new DescendantRevocation(2, false), new DescendantRevocation(2, false),
+                new DescendantRevocation(2, false), new DescendantRevocation(1, true));
+        assertThat(runs.stream().mapToLong(DescendantRevocation::revoked).sum()).isEqualTo(tree.size());
+        for (TokenRecord token : tree) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
+                    .contains(token.revokedAt(FIRST_REVOCATION));
+        }
+    }
+
+    /**
+     * Children minted while their parent is revoked: each one either failed, or was stored before the revocation
+     * and so is found by the revocation of its children that follows it. None is left live.
+     */
+    @Test
+    void tokensMintedWhileTheirParentIsRevokedAreEitherRevokedWithItOrNeverStored() throws Exception {
+        TokenRecord parent = token().requestedFor(PARTNER).build();
+        store.insert(parent);
+        ConcurrentLinkedQueue<TokenRecord> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<TokenRecord> refused = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch someStored = new CountDownLatch(10);
+        List<Future<?>> minters = new ArrayList<>();
+        for (int thread = 0; thread < 4; thread++) {
+            boolean forMerchant = thread % 2 == 0;
+            minters.add(threads.submit(() -> {
+                start.await();
+                for (int i = 0; i < 1_000; i++) {
+                    TokenRecord token = (forMerchant ? token() : token().requestedFor(PARTNER)).mintedWith(parent)
+                            .build();
+                    try {
+                        store.insert(token);
+                        stored.add(token);
+                        someStored.countDown();
+                    } catch (ParentTokenRevokedException revoked) {
+                        refused.add(token);
+                        return null;
+                    }
+                }
+                throw new AssertionError("the revocation never stopped the inserts");
+            }));
+        }
+        Future<DescendantRevocation> revocation = threads.submit(() -> {
+            start.await();
+            someStored.await();
+            assertThat(store.revoke(PARTNER, parent.id(), FIRST_REVOCATION)).isPresent();
+            return store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, Integer.MAX_VALUE);
+        });
+        start.countDown();
+        for (Future<?> minter : minters) {
+            minter.get(120, TimeUnit.SECONDS);
+        }
+        DescendantRevocation cascade = revocation.get(120, TimeUnit.SECONDS);
+
+        assertThat(refused).hasSize(4);
+        assertThat(cascade).isEqualTo(new DescendantRevocation(stored.size(), true));
+        assertThat(stored.size()).isGreaterThanOrEqualTo(10);
+        for (TokenRecord token : stored) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
+                    .contains(token.revokedAt(FIRST_REVOCATION));
+        }
+        for (TokenRecord token : refused) {
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id())).isEmpty();
+        }
+        assertThat(store.revokeAll(MERCHANT, REVOKE_ALL)).isZero();
+    }
+
     /** Adds an active API key of {@code organisation}; its lineage. */
     private KeyLineage activeKey(OrganisationId organisation, String label) {
         ApiKeyHash hash = ApiKeyHash.of("gk_test_" + label.replace(' ', '_') + "_" + UUID.randomUUID());
@@ -811,6 +1079,7 @@ class DynamoDbTokenStoreTest {
         private String resourceId;
         private String keyId = "key-2026-01";
         private KeyLineage lineage;
+        private ParentToken parentToken;
 
         TokenBuilder id(TokenId id) {
             this.id = id;
@@ -880,9 +1149,24 @@ class DynamoDbTokenStoreTest {
             return this;
         }
 
+        /** Minted with {@code parent} as the bearer credential: requested by the organisation it acts for. */
+        TokenBuilder mintedWith(TokenRecord parent) {
+            this.parentToken = ParentToken.of(parent);
+            this.requesting = parent.requestedOrganisation();
+            this.requestingType = parent.accessType();
+            this.expiresAt = parent.expiresAt();
+            return this;
+        }
+
+        TokenBuilder parentToken(ParentToken parentToken) {
+            this.parentToken = parentToken;
+            return this;
+        }
+
         TokenRecord build() {
             return new TokenRecord(id, requested, requesting, AccessType.CR, requestingType, parent, scopes,
-                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId, lineage);
+                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId, lineage,
+                    parentToken);
         }
     }
 }
