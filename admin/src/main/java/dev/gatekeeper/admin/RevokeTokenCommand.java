@@ -1,5 +1,6 @@
 package dev.gatekeeper.admin;
 
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "revoke",
-        description = "Revokes one token. Revoking a revoked token changes nothing and prints when it was revoked.")
+        description = "Revokes one token and every live token minted with it (and with those). Revoking a revoked "
+                + "token prints when it was revoked, and revokes what was minted with it if that is still live.")
 final class RevokeTokenCommand extends AdminSubcommand {
     @Parameters(index = "0", paramLabel = "ORG_ID", converter = ArgumentConverters.OrganisationIds.class,
             description = "The organisation the token acts for, or the partner that requested it.")
@@ -28,5 +30,11 @@ final class RevokeTokenCommand extends AdminSubcommand {
         out().println(token.revokedAt().equals(now)
                 ? "Revoked token " + tokenId + " at " + token.revokedAt()
                 : "Token " + tokenId + " was already revoked at " + token.revokedAt());
+        // No limit here, unlike a request's: an operator's command may take as long as the tree is big.
+        long minted = table().tokens().revokeMintedWith(token, now, AuditContext.administrator(), Integer.MAX_VALUE)
+                .revoked();
+        if (minted > 0) {
+            out().println("Revoked " + minted + " tokens minted with it");
+        }
     }
 }

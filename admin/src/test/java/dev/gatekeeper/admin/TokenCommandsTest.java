@@ -11,6 +11,7 @@ import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.KeyLineage;
+import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStatus;
@@ -150,6 +151,41 @@ class TokenCommandsTest {
     }
 
     @Test
+    void revokeAlsoRevokesTheTokensMintedWithItAndTheirsAndSaysHowMany() {
+        TokenRecord child = minted("00000000-0000-4000-8000-000000000011", NEWEST);
+        TokenRecord grandchild = minted("00000000-0000-4000-8000-000000000012", child);
+        cli.tokens().insert(child);
+        cli.tokens().insert(grandchild);
+
+        Result revoked = cli.run("token", "revoke", "merchant01", NEWEST.id().value());
+
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).isEqualTo("Revoked token " + NEWEST.id() + " at 2026-03-01T10:30:00Z\n"
+                + "Revoked 2 tokens minted with it\n");
+        for (TokenRecord token : List.of(child, grandchild)) {
+            assertThat(cli.tokens().findForOrganisation(MERCHANT, token.id()))
+                    .map(TokenRecord::revokedAt).contains(NOW);
+        }
+        assertThat(cli.tokens().findForOrganisation(MERCHANT, FROM_PARTNER.id()))
+                .map(TokenRecord::status).contains(TokenStatus.ACTIVE);
+    }
+
+    @Test
+    void revokingARevokedTokenAgainRevokesWhatWasMintedWithItIfStillLive() {
+        TokenRecord child = minted("00000000-0000-4000-8000-000000000011", NEWEST);
+        cli.tokens().insert(child);
+        // Revoked alone, as a cascade interrupted before its first child leaves it.
+        cli.tokens().revoke(MERCHANT, NEWEST.id(), NOW.minusSeconds(60));
+
+        Result again = cli.run("token", "revoke", "merchant01", NEWEST.id().value());
+
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).isEqualTo("Token " + NEWEST.id() + " was already revoked at 2026-03-01T10:29:00Z\n"
+                + "Revoked 1 tokens minted with it\n");
+        assertThat(cli.tokens().findForOrganisation(MERCHANT, child.id())).map(TokenRecord::revokedAt).contains(NOW);
+    }
+
+    @Test
     void revokeThroughThePartnerThatRequestedTheToken() {
         Result revoked = cli.run("token", "revoke", "partner001", FROM_PARTNER.id().value());
 
@@ -204,6 +240,13 @@ class TokenCommandsTest {
 
         assertThat(revoked.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
         assertThat(revoked.err()).isEqualTo("error: Organisation nobody0000 not found\n");
+    }
+
+    /** A token of the merchant minted with {@code parent} as its bearer credential. */
+    private static TokenRecord minted(String id, TokenRecord parent) {
+        return new TokenRecord(new TokenId(id), MERCHANT, MERCHANT, AccessType.CR, AccessType.CR, PARTNER,
+                List.of("admin"), false, false, parent.createdAt(), parent.expiresAt(), 0, null, false, null, "key-1",
+                null, ParentToken.of(parent));
     }
 
     private static TokenRecord token(String id, OrganisationId requesting, KeyLineage lineage, Instant createdAt,
