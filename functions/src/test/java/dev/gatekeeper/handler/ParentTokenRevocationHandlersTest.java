@@ -1,0 +1,277 @@
+package dev.gatekeeper.handler;
+
+import static dev.gatekeeper.testing.GatekeeperFixture.MERCHANT_KEY;
+import static dev.gatekeeper.testing.GatekeeperFixture.PARTNER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatekeeper.api.AuthorizerEndpoint;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.token.ParentToken;
+import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenStore;
+import dev.gatekeeper.testing.ApiEvents;
+import dev.gatekeeper.testing.AuthorizerEvents;
+import dev.gatekeeper.testing.GatekeeperFixture;
+import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.TestLambdaContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tokens minted with a bearer token end with it, through the API: a partner's token mints one for its merchant,
+ * which mints one of its own; revoking the partner's token ends both, and only them. A request whose token is
+ * revoked, on its own or by a revoke-all, between its authentication and the insert stores nothing (the races run
+ * inside {@code TokenIssuer}, when it draws the new token's id).
+ */
+class ParentTokenRevocationHandlersTest {
+    private static final OrganisationId PARTNER = new OrganisationId("partner001");
+    private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
+    private static final String ADMIN_TOKEN = "{\"scopes\":[\"admin\"],\"expiresIn\":600}";
+    private static final String BANKADMIN_TOKEN = "{\"scopes\":[\"bankadmin\"],\"expiresIn\":600}";
+
+    private final GatekeeperFixture gk = GatekeeperFixture.create();
+    private final TokenStore tokens = gk.gatekeeper.tokenStore();
+    /** One authorizer container across a test's requests. */
+    private final TokenAuthorizerHandler authorizer = new TokenAuthorizerHandler(gk.gatekeeper);
+
+    @Test
+    void revokingAPartnersTokenEndsTheTokenItMintedForItsMerchantAndWhatThatOneMinted() {
+        Response partners = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        Response forMerchant = mintFor("merchant01", partners);
+        Response mintedByMerchant = gk.requestTokenWithBearer(forMerchant.accessToken(), ADMIN_TOKEN);
+        Response otherPartners = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        Response otherForMerchant = mintFor("merchant01", otherPartners);
+        Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        assertThat(stored(MERCHANT, mintedByMerchant).parentToken())
+                .isEqualTo(new ParentToken(MERCHANT, new TokenId(forMerchant.tokenId()), 0));
+        assertAllowed(partners, forMerchant, mintedByMerchant, otherPartners, otherForMerchant, merchantsOwn);
+        gk.clock.advance(Duration.ofSeconds(5));
+
+        Response revoked = revoke(PARTNER_KEY, partners);
+
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.data().get("id").asText()).isEqualTo(partners.tokenId());
+        assertThat(revoked.data().get("status").asText()).isEqualTo("REVOKED");
+        // The response is the one a token with nothing minted gets: the same fields, nothing about the children.
+        Response childless = revoke(MERCHANT_KEY, merchantsOwn);
+        assertThat(fieldNames(revoked.body())).isEqualTo(fieldNames(childless.body()));
+        assertThat(fieldNames(revoked.data())).isEqualTo(fieldNames(childless.data()));
+        assertRefused(partners, forMerchant, mintedByMerchant, merchantsOwn);
+        assertAllowed(otherPartners, otherForMerchant);
+        assertThat(introspect(PARTNER_KEY, forMerchant).raw().getBody()).isEqualTo("{\"active\":false}");
+        assertThat(introspect(MERCHANT_KEY, mintedByMerchant).raw().getBody()).isEqualTo("{\"active\":false}");
+        assertThat(introspect(PARTNER_KEY, otherForMerchant).body().get("active").asBoolean()).isTrue();
+        // Each one revoked on its own, with its own record naming the token it was minted with.
+        assertThat(revocations("merchant01")).extracting(AuditEvent::tokenId, AuditEvent::reason)
+                .containsExactlyInAnyOrder(
+                        tuple(forMerchant.tokenId(),
+                                "parent token " + partners.tokenId() + " revoked"),
+                        tuple(mintedByMerchant.tokenId(),
+                                "parent token " + forMerchant.tokenId() + " revoked"),
+                        tuple(merchantsOwn.tokenId(), null));
+        assertThat(revocations("merchant01")).allSatisfy(record -> {
+            assertThat(record.time()).isEqualTo(gk.clock.instant());
+            assertThat(record.actingOrganisation()).isIn(PARTNER, MERCHANT);
+        });
+        // Counted one by one: the merchant's revoke-all finds only the other partner token's child.
+        assertThat(tokens.revokeAll(MERCHANT, gk.clock.instant())).isEqualTo(1);
+    }
+
+    @Test
+    void theOrganisationPathAndRfc7009RevocationEndWhatTheTokenMintedToo() {
+        Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response mintedWithOwn = gk.requestTokenWithBearer(merchantsOwn.accessToken(), ADMIN_TOKEN);
+        Response another = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response mintedWithAnother = gk.requestTokenWithBearer(another.accessToken(), ADMIN_TOKEN);
+
+        Response byPartner = gk.invoke(RevokeOrganisationTokenHandler::new, ApiEvents.post(
+                        "/organisations/{encodedOrganisationId}/tokens/{tokenId}/revoke",
+                        "encodedOrganisationId", "merchant01", "tokenId", merchantsOwn.tokenId())
+                .apiKey(PARTNER_KEY).build());
+        Response oauth = gk.invoke(OAuthRevokeTokenHandler::new, ApiEvents.post("/oauth2/revoke").apiKey(MERCHANT_KEY)
+                .form("token=" + URLEncoder.encode(another.accessToken(), StandardCharsets.UTF_8)).build());
+
+        assertThat(byPartner.status()).isEqualTo(200);
+        assertThat(oauth.status()).isEqualTo(200);
+        assertRefused(merchantsOwn, mintedWithOwn, another, mintedWithAnother);
+    }
+
+    @Test
+    void aTokenRevokedWhileItMintsIsRefusedAsARevokedTokenAndNothingIsStored() {
+        Response partners = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        gk.whenNextTokenIdIsDrawn(() -> assertThat(revoke(PARTNER_KEY, partners).status()).isEqualTo(200));
+
+        Response raced = mint("merchant01", partners);
+        Response afterwards = mint("merchant01", partners);
+
+        assertThat(raced.status()).isEqualTo(401);
+        assertThat(raced.raw().getBody()).isEqualTo(afterwards.raw().getBody());
+        assertThat(tokens.listForOrganisation(MERCHANT, 10)).isEmpty();
+        assertThat(tokens.revokeAll(MERCHANT, gk.clock.instant())).isZero();
+        assertThat(refusals("partner001")).extracting(AuditEvent::reason)
+                .containsExactly("revoked_token", "revoked_token");
+    }
+
+    /**
+     * The reviewer's race: a stolen token T of an organisation mints while the operator revokes all of that
+     * organisation's tokens. Its request passed authentication before the revoke-all committed; the new token must
+     * not be stored in the generation that followed, whether the issuing container remembered the old generation
+     * (a revoke-all elsewhere: the insert fails on it) or reads the new one (a revoke-all it saw).
+     */
+    @Test
+    void aTokenWhoseOrganisationsTokensAreAllRevokedWhileItMintsStoresNothing() {
+        Response elsewhere = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        gk.whenNextTokenIdIsDrawn(() -> assertThat(revokeAll(MERCHANT_KEY, "/tokens/revoke").status()).isEqualTo(200));
+        Response racedElsewhere = gk.invoke(RequestTokenHandler::new,
+                ApiEvents.post("/tokens").bearer(elsewhere.accessToken()).json(ADMIN_TOKEN).build());
+
+        Response seenHere = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        gk.whenNextTokenIdIsDrawn(() -> tokens.revokeAll(MERCHANT, gk.clock.instant()));
+        Response racedHere = gk.invoke(RequestTokenHandler::new,
+                ApiEvents.post("/tokens").bearer(seenHere.accessToken()).json(ADMIN_TOKEN).build());
+
+        assertThat(racedElsewhere.status()).isEqualTo(401);
+        assertThat(racedHere.status()).isEqualTo(401);
+        assertThat(racedHere.raw().getBody()).isEqualTo(racedElsewhere.raw().getBody());
+        assertThat(tokens.listForOrganisation(MERCHANT, 10)).extracting(record -> record.id().value())
+                .containsExactlyInAnyOrder(elsewhere.tokenId(), seenHere.tokenId());
+        assertThat(refusals("merchant01")).extracting(AuditEvent::reason)
+                .containsExactly("revoked_token", "revoked_token");
+    }
+
+    /**
+     * A partner's token minting for its merchant is held in the partner's partition, the new token in the
+     * merchant's. A revoke-all of the merchant alone is a stale generation, retried in the new one: the partner's
+     * token is still live. A revoke-all of the partner during that retry ends the partner's token, and the retry is
+     * refused rather than stored.
+     */
+    @Test
+    void theIssuersRetryAfterAMerchantsRevokeAllDoesNotMintForAPartnerTokenEndedMeanwhile() {
+        // The issuing container remembers the merchant's generation from this token on.
+        Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response live = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        gk.whenNextTokenIdIsDrawn(() -> revokeAll(PARTNER_KEY, "/organisations/merchant01/tokens/revoke"));
+        Response retried = mint("merchant01", live);
+        assertThat(retried.status()).as(retried.raw().getBody()).isEqualTo(201);
+        assertThat(stored(MERCHANT, retried).generation()).isEqualTo(1);
+        assertAllowed(retried);
+
+        Response ended = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        gk.whenNextTokenIdIsDrawn(() -> revokeAll(PARTNER_KEY, "/organisations/merchant01/tokens/revoke"));
+        gk.whenNextTokenIdIsDrawn(() -> revokeAll(PARTNER_KEY, "/tokens/revoke"));
+        Response refused = mint("merchant01", ended);
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.returnCode()).isEqualTo("UNAUTHORIZED");
+        assertThat(tokens.listForOrganisation(MERCHANT, 10)).extracting(record -> record.id().value())
+                .containsExactlyInAnyOrder(merchantsOwn.tokenId(), retried.tokenId());
+    }
+
+    @Test
+    void revokingAnAlreadyRevokedTokenFinishesRevokingWhatItMinted() {
+        Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response child = gk.requestTokenWithBearer(merchantsOwn.accessToken(), ADMIN_TOKEN);
+        Response grandchild = gk.requestTokenWithBearer(child.accessToken(), ADMIN_TOKEN);
+        // Revoked alone, as a request that stopped before the tokens it minted leaves it.
+        Instant first = tokens.revoke(MERCHANT, new TokenId(merchantsOwn.tokenId()), gk.clock.instant())
+                .orElseThrow().revokedAt();
+        assertAllowed(child, grandchild);
+        gk.clock.advance(Duration.ofSeconds(5));
+
+        Response again = revoke(MERCHANT_KEY, merchantsOwn);
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.data().get("revokedTimestamp").asLong()).isEqualTo(first.toEpochMilli());
+        assertRefused(child, grandchild);
+        assertThat(stored(MERCHANT, grandchild).revokedAt()).isEqualTo(gk.clock.instant());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private Response mintFor(String organisation, Response parent) {
+        Response minted = mint(organisation, parent);
+        assertThat(minted.status()).as(minted.raw().getBody()).isEqualTo(201);
+        return minted;
+    }
+
+    /** POST /organisations/{id}/tokens with a partner's bearer token. */
+    private Response mint(String organisation, Response parent) {
+        return gk.invoke(RequestOrganisationTokenHandler::new,
+                ApiEvents.post("/organisations/{encodedOrganisationId}/tokens", "encodedOrganisationId", organisation)
+                        .bearer(parent.accessToken()).json(ADMIN_TOKEN).build());
+    }
+
+    private Response revoke(String apiKey, Response issued) {
+        return gk.invoke(RevokeTokenHandler::new,
+                ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", issued.tokenId()).apiKey(apiKey).build());
+    }
+
+    private Response revokeAll(String apiKey, String path) {
+        return path.equals("/tokens/revoke")
+                ? gk.invoke(RevokeAllTokensHandler::new, ApiEvents.post(path).apiKey(apiKey).build())
+                : gk.invoke(RevokeOrganisationTokensHandler::new, ApiEvents.post(
+                        "/organisations/{encodedOrganisationId}/tokens/revoke", "encodedOrganisationId",
+                        path.split("/")[2]).apiKey(apiKey).build());
+    }
+
+    private TokenRecord stored(OrganisationId organisation, Response issued) {
+        return tokens.findForOrganisation(organisation, new TokenId(issued.tokenId())).orElseThrow();
+    }
+
+    private Response introspect(String apiKey, Response issued) {
+        return gk.invoke(IntrospectTokenHandler::new, ApiEvents.post("/oauth2/introspect").apiKey(apiKey)
+                .form("token=" + URLEncoder.encode(issued.accessToken(), StandardCharsets.UTF_8)).build());
+    }
+
+    private List<AuditEvent> revocations(String organisation) {
+        return audit(organisation, AuditAction.TOKEN_REVOKED);
+    }
+
+    private List<AuditEvent> refusals(String organisation) {
+        return audit(organisation, AuditAction.CREDENTIAL_REFUSED);
+    }
+
+    private List<AuditEvent> audit(String organisation, AuditAction action) {
+        return gk.gatekeeper.auditLog()
+                .find(organisation, Instant.EPOCH, GatekeeperFixture.START.plus(Duration.ofDays(1)), 100).stream()
+                .filter(record -> record.action() == action).toList();
+    }
+
+    private void assertAllowed(Response... issued) {
+        for (Response token : issued) {
+            IamPolicyResponseV1 policy = authorizer.handleRequest(
+                    AuthorizerEvents.request().bearer(token.accessToken()).build(),
+                    new TestLambdaContext("TokenAuthorizerFunction"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> statement = ((Map<String, Object>[]) policy.getPolicyDocument().get("Statement"))[0];
+            assertThat(statement.get("Effect")).as(token.tokenId()).isEqualTo("Allow");
+        }
+    }
+
+    private void assertRefused(Response... issued) {
+        for (Response token : issued) {
+            assertThatThrownBy(() -> authorizer.handleRequest(
+                    AuthorizerEvents.request().bearer(token.accessToken()).build(),
+                    new TestLambdaContext("TokenAuthorizerFunction")))
+                    .as(token.tokenId())
+                    .isInstanceOf(AuthorizerEndpoint.Unauthorized.class);
+        }
+    }
+}
