@@ -43,14 +43,7 @@ class DynamoDbPolicyTest {
     private record Needed(String function, String action, String resource, String reason) {
     }
 
-    private static final String DESCENDANT_SWEEP = "revoking a token will also revoke the tokens minted with it: the "
-            + "sweep (being added with the revocation cascade) queries the parent's partition for their pointers "
-            + "(begins_with on the sort key, the table itself, no index); remove this once the revoke scenarios "
-            + "drive it";
-
-    private static final List<Needed> NEEDED_UNUSED = List.of(
-            new Needed("RevokeTokenFunction", "dynamodb:Query", "TokensTable", DESCENDANT_SWEEP),
-            new Needed("RevokeOrganisationTokenFunction", "dynamodb:Query", "TokensTable", DESCENDANT_SWEEP));
+    private static final List<Needed> NEEDED_UNUSED = List.of();
 
     private static PolicyScenarios scenarios;
 

@@ -281,6 +281,22 @@ final class PolicyScenarios implements AutoCloseable {
         call("RevokeOrganisationTokenFunction", "an unknown API key: refused, and the refusal audited",
                 basic(api("revoke-organisation-token.json"), UNKNOWN_KEY), "401");
 
+        // Revoking a token something was minted with: the minted token is revoked too, found through its MINTED#
+        // pointer, and the pointer deleted once done; on each path that revokes one token.
+        String mintingBody = "{\"scopes\": [\"admin\"], \"expiresIn\": 3600}";
+        for (String[] path : new String[][] {
+                {"RevokeTokenFunction", "revoke-token.json"},
+                {"RevokeOrganisationTokenFunction", "revoke-organisation-token.json"},
+                {"OAuthRevokeTokenFunction", "oauth-revoke-token.json"}}) {
+            Token parent = issued(call("RequestTokenFunction", "a merchant's admin token that mints, for " + path[0],
+                    body(api("request-token.json"), mintingBody), "201"));
+            issued(call("RequestTokenFunction", "minted with it, for " + path[0],
+                    bearer(api("request-token.json"), parent), "201"));
+            APIGatewayProxyRequestEvent revoke = path[0].equals("OAuthRevokeTokenFunction")
+                    ? form(api(path[1]), parent) : tokenPath(api(path[1]), parent);
+            call(path[0], "a token another was minted with: that one revoked too", revoke, "200");
+        }
+
         // Verifying revoked tokens.
         expectActive(call("IntrospectTokenFunction", "a revoked token: inactive",
                 form(api("introspect-token.json"), merchantToken), "200"), false);
