@@ -75,11 +75,14 @@ public record GatekeeperConfig(
         List<String> audience = Arrays.stream(env.get(TOKEN_AUDIENCE).split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
         Duration signingKeyMaxAge = Duration.ofSeconds(positive(env, SIGNING_KEY_CACHE_SECONDS, 300));
-        if (signingKeyMaxAge.compareTo(KeyRetention.SIGNING_GRACE) >= 0) {
-            // A container signs with a replaced key until its cache reloads; rotation keeps keys for the longest
-            // token lifetime plus this grace after they stop signing, so a longer cache could outlive the key.
+        Duration longestCache = KeyRetention.SIGNING_GRACE.minus(KeyRetention.PENDING_MAX_AGE);
+        if (signingKeyMaxAge.compareTo(longestCache) >= 0) {
+            // A container signs with a replaced key until its cache reloads, after a rotation that may finish up to
+            // PENDING_MAX_AGE after it recorded the key's end of signing; rotation keeps keys for the longest token
+            // lifetime plus SIGNING_GRACE after that record, so a longer cache could outlive the key.
             throw new IllegalStateException(SIGNING_KEY_CACHE_SECONDS + " must be less than "
-                    + KeyRetention.SIGNING_GRACE.toSeconds() + " (the grace rotation keeps replaced keys for)");
+                    + longestCache.toSeconds() + " (the grace rotation keeps replaced keys for, less the time a"
+                    + " rotation may take to finish)");
         }
         return new GatekeeperConfig(
                 env.get(TABLE_NAME),

@@ -32,19 +32,21 @@ class GatekeeperConfigTest {
     }
 
     /**
-     * Rotation keeps a replaced key for the longest token lifetime plus a day after it stops signing; a container
-     * caching keys for a day or more could sign with it past that, and its tokens would outlive the key.
+     * Rotation keeps a replaced key for the longest token lifetime plus a day after the end of signing it recorded,
+     * and may finish up to 12 h after recording it; a container caching keys for the other 12 h or more could sign
+     * with it past that, and its tokens would outlive the key.
      */
     @Test
-    void aKeyCacheAsLongAsTheGraceRotationKeepsReplacedKeysForFailsAtStart() {
+    void aKeyCacheAsLongAsTheGraceLeftAfterASlowRotationFailsAtStart() {
         Map<String, String> env = environment(null);
-        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "86399");
-        assertThat(GatekeeperConfig.fromEnvironment(env).signingKeyMaxAge()).hasSeconds(86_399);
+        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "43199");
+        assertThat(GatekeeperConfig.fromEnvironment(env).signingKeyMaxAge()).hasSeconds(43_199);
 
-        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "86400");
+        env.put(GatekeeperConfig.SIGNING_KEY_CACHE_SECONDS, "43200");
         assertThatThrownBy(() -> GatekeeperConfig.fromEnvironment(env))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("SIGNING_KEY_CACHE_SECONDS must be less than 86400 (the grace rotation keeps replaced keys for)");
+                .hasMessage("SIGNING_KEY_CACHE_SECONDS must be less than 43200 (the grace rotation keeps replaced keys"
+                        + " for, less the time a rotation may take to finish)");
     }
 
     @Test

@@ -103,6 +103,8 @@ public final class SigningKeyRotation {
 
     private void createSecret(String secretId, String token) {
         if (pendingValue(secretId, token).isPresent()) {
+            // A retry of a rotation that failed: its set may be days old, which only a fresh version can fix.
+            requireFresh(secretId, token, pendingKeySet(secretId, token));
             LOG.info("createSecret: version {} already holds the next key set", token);
             return;
         }
@@ -157,8 +159,8 @@ public final class SigningKeyRotation {
      */
     private SigningKeySet checkedPendingKeySet(String secretId, String token) {
         SigningKeySet pending = pendingKeySet(secretId, token);
+        Optional<SigningKeySet> current = requireFresh(secretId, token, pending);
         proveSignsAndVerifies(pending.current());
-        Optional<SigningKeySet> current = currentKeySet(secretId);
         if (current.isPresent()) {
             SigningKeySet before = current.get();
             if (before.find(pending.current().kid()).isPresent()) {
@@ -193,6 +195,8 @@ public final class SigningKeyRotation {
     }
 
     private void finishSecret(String secretId, String token, Map<String, List<String>> versions) {
+        // testSecret passed moments ago; only the pending set's age can have changed since.
+        requireFresh(secretId, token, pendingKeySet(secretId, token));
         String currentVersion = versions.entrySet().stream()
                 .filter(entry -> entry.getValue().contains(AWSCURRENT))
                 .map(Map.Entry::getKey)
@@ -203,6 +207,37 @@ public final class SigningKeyRotation {
                 .moveToVersionId(token)
                 .removeFromVersionId(currentVersion));
         LOG.info("finishSecret: version {} is now AWSCURRENT (was {})", token, currentVersion);
+    }
+
+    /**
+     * The current key set, once sure the pending set may still replace it ({@link KeyRetention#mayBecomeCurrent}):
+     * it records when the current key stopped signing, and recorded it recently. Secrets Manager retries a failed
+     * rotation with the same pending version, whose value cannot change; so a pending set too old to finish is
+     * abandoned here (its {@code AWSPENDING} label removed), and the next rotation Secrets Manager starts writes a
+     * fresh one. Finishing it instead would date the replaced key's end of signing to when the set was written, and
+     * drop the key that much too early.
+     *
+     * @return the current set; empty if there is none yet (nothing to replace, so any pending set may)
+     * @throws IllegalStateException after abandoning a pending set that may not become current
+     */
+    private Optional<SigningKeySet> requireFresh(String secretId, String token, SigningKeySet pending) {
+        Optional<SigningKeySet> current = currentKeySet(secretId);
+        Instant now = clock.instant();
+        if (current.isEmpty() || retention.mayBecomeCurrent(current.get(), pending, now)) {
+            return current;
+        }
+        String kid = current.get().current().kid();
+        String recorded = pending.signedUntil(kid).map(Instant::toString).orElse("nothing");
+        client.updateSecretVersionStage(request -> request.secretId(secretId)
+                .versionStage(AWSPENDING)
+                .removeFromVersionId(token));
+        LOG.warn("version {} records {} as the end of signing of current key {}, not within {} of {}: abandoned it (no"
+                + " longer AWSPENDING), the next rotation writes a fresh key set", token, recorded, kid,
+                KeyRetention.PENDING_MAX_AGE, now);
+        throw new IllegalStateException("version " + token + " of secret " + secretId + " records " + recorded
+                + " as the end of signing of current key " + kid + ", not within " + KeyRetention.PENDING_MAX_AGE
+                + " of now: finishing it would drop that key too early; it is abandoned, and the next rotation writes"
+                + " a fresh key set");
     }
 
     private SigningKeySet pendingKeySet(String secretId, String token) {

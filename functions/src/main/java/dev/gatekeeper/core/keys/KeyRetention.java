@@ -23,10 +23,18 @@ import java.util.Objects;
 public record KeyRetention(Duration afterSigning, int maxKeys) {
     /**
      * Added to the token lifetime. A key's end of signing is recorded when the rotation that replaces it starts
-     * (createSecret), but containers keep signing with it until the rotation finishes and their key cache
-     * ({@code SIGNING_KEY_CACHE_SECONDS}, 300 s) reloads; a day covers both with room for a slow rotation.
+     * (createSecret), but functions keep signing with it until that rotation finishes and their key cache
+     * ({@code SIGNING_KEY_CACHE_SECONDS}, 300 s by default) reloads. A day covers both: the rotation refuses to finish
+     * a pending set recorded more than {@link #PENDING_MAX_AGE} before, and the cache must stay shorter than the rest.
      */
     public static final Duration SIGNING_GRACE = Duration.ofDays(1);
+    /**
+     * How long after createSecret recorded the replaced key's end of signing a pending set may still become current.
+     * A failed rotation leaves its pending version behind, and Secrets Manager starts no other rotation while it is
+     * there but retries that version, possibly days later: finishing it then would record the key as stopped long
+     * before it did, and drop it that much too early.
+     */
+    public static final Duration PENDING_MAX_AGE = Duration.ofHours(12);
     /**
      * Thirty RSA 2048 private keys take about 51 KB, within a Secrets Manager value (64 KB); a 30-day schedule needs
      * 14 of them, leaving room for extra rotations.
@@ -91,6 +99,17 @@ public record KeyRetention(Duration afterSigning, int maxKeys) {
             return true;
         }
         return set.signedUntil(key.kid()).map(end -> end.plus(afterSigning).isAfter(now)).orElse(true);
+    }
+
+    /**
+     * Whether {@code pending}, made to replace {@code current}, may still become current at {@code now}: it records
+     * the end of signing of {@code current}'s signing key, no longer than {@link #PENDING_MAX_AGE} ago. A pending set
+     * recording none (made from another set, or before ends of signing were recorded) cannot.
+     */
+    public boolean mayBecomeCurrent(SigningKeySet current, SigningKeySet pending, Instant now) {
+        return pending.signedUntil(current.current().kid())
+                .filter(end -> !end.isBefore(now.minus(PENDING_MAX_AGE)))
+                .isPresent();
     }
 
     /**

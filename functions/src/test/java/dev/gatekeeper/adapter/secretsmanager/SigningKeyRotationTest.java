@@ -77,6 +77,10 @@ class SigningKeyRotationTest {
                 .versionStage("AWSPENDING")).secretString();
     }
 
+    private boolean isPending(String secret, String token) {
+        return stagesOf(secret).getOrDefault(token, List.of()).contains("AWSPENDING");
+    }
+
     private void putPending(String secret, String token, String value) {
         secretsManager.putSecretValue(request -> request.secretId(secret).clientRequestToken(token)
                 .secretString(value).versionStages("AWSPENDING"));
@@ -257,26 +261,99 @@ class SigningKeyRotationTest {
                 .isInstanceOf(InvalidSigningKeysException.class);
     }
 
+    /**
+     * A pending set that drops the key in use, or keeps signing with it, records no end of signing for it: it could
+     * never become current, and is abandoned so that the next rotation writes a fresh one.
+     */
     @Test
-    void testSecretRejectsAPendingSetThatDropsTheKeyInUse() {
-        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
-        String token = moto.startRotation(secret);
-        putPending(secret, token, SigningKeySetJson.format(TestKeys.only(TestKeys.SECOND)));
+    void testSecretAbandonsAPendingSetThatDropsOrKeepsSigningWithTheKeyInUse() {
+        for (SigningKeySet pending : List.of(TestKeys.only(TestKeys.SECOND), TestKeys.only(TestKeys.FIRST))) {
+            String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+            String token = moto.startRotation(secret);
+            putPending(secret, token, SigningKeySetJson.format(pending));
 
-        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("dropped key " + TestKeys.FIRST.kid());
+            assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("records nothing as the end of signing of current key " + TestKeys.FIRST.kid());
+            assertThat(isPending(secret, token)).isFalse();
+            assertThat(currentKeys(secret).all()).containsExactly(TestKeys.FIRST);
+        }
+    }
+
+    /**
+     * The finding this guards against: a rotation whose steps failed after createSecret left its pending version,
+     * and Secrets Manager retries that same version. Finished 20 days later, it would record the replaced key as
+     * signing until the day createSecret ran, though it signed (year-long tokens) for 20 more days, and a later
+     * rotation would drop it 19 days too early. Whichever step meets it abandons it instead; the next rotation
+     * records the real end of signing.
+     */
+    @Test
+    void aPendingSetFinishedLongAfterItWasWrittenIsAbandonedAndTheNextRotationRecordsTheRealEndOfSigning() {
+        for (String step : STEPS) {
+            MutableClock clock = new MutableClock(NOW);
+            SigningKeyRotation late = new SigningKeyRotation(secretsManager, clock, RETENTION, SigningAlgorithm.RS256,
+                    publicSecret);
+            String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+            String token = moto.startRotation(secret);
+            late.rotate("createSecret", secret, token);
+            late.rotate("setSecret", secret, token); // published; then testSecret failed, say
+            clock.advance(Duration.ofDays(20));
+
+            assertThatThrownBy(() -> late.rotate(step, secret, token)).as(step)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("records " + NOW + " as the end of signing of current key "
+                            + TestKeys.FIRST.kid())
+                    .hasMessageContaining("abandoned");
+            assertThat(isPending(secret, token)).as(step).isFalse();
+            assertThat(currentKeys(secret).all()).as(step).containsExactly(TestKeys.FIRST);
+            assertThatThrownBy(() -> late.rotate("createSecret", secret, token)).as("a retry after " + step)
+                    .hasMessageContaining("not staged AWSPENDING");
+
+            rotateFully(late, secret);
+
+            assertThat(currentKeys(secret).previous()).as(step).containsExactly(TestKeys.FIRST);
+            assertThat(currentKeys(secret).signedUntil(TestKeys.FIRST.kid())).as(step)
+                    .contains(NOW.plus(Duration.ofDays(20)));
+            assertThat(publishedKeys()).as(step).isEqualTo(currentKeys(secret).verificationKeys());
+        }
     }
 
     @Test
-    void testSecretRejectsAPendingSetThatDoesNotRecordWhenTheReplacedKeyStoppedSigning() {
+    void aPendingSetFinishedWithinTwelveHoursOfCreateSecretBecomesCurrent() {
+        MutableClock clock = new MutableClock(NOW);
+        SigningKeyRotation slow = new SigningKeyRotation(secretsManager, clock, RETENTION, SigningAlgorithm.RS256,
+                publicSecret);
+        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+        String token = moto.startRotation(secret);
+        slow.rotate("createSecret", secret, token);
+        clock.advance(KeyRetention.PENDING_MAX_AGE);
+
+        STEPS.forEach(step -> slow.rotate(step, secret, token));
+
+        assertThat(stagesOf(secret).get(token)).contains("AWSCURRENT");
+        assertThat(currentKeys(secret).signedUntil(TestKeys.FIRST.kid())).contains(NOW);
+    }
+
+    /**
+     * A pending version written before ends of signing were recorded, left by a failed rotation when this version
+     * is deployed: Secrets Manager's retry starts with createSecret, which abandons it rather than reuse it, so the
+     * rotation after that one succeeds without a hand on it.
+     */
+    @Test
+    void aPendingSetWrittenBeforeEndsOfSigningWereRecordedIsAbandonedAndTheNextRotationSucceeds() {
         String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
         String token = moto.startRotation(secret);
         putPending(secret, token, SigningKeySetJson.format(TestKeys.rotated()));
 
-        assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
+        assertThatThrownBy(() -> rotation.rotate("createSecret", secret, token))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("does not record when key " + TestKeys.FIRST.kid() + " stopped signing");
+                .hasMessageContaining("records nothing as the end of signing of current key " + TestKeys.FIRST.kid());
+        assertThat(isPending(secret, token)).isFalse();
+
+        rotateFully(rotation, secret);
+
+        assertThat(currentKeys(secret).previous()).containsExactly(TestKeys.FIRST);
+        assertThat(currentKeys(secret).signedUntil(TestKeys.FIRST.kid())).contains(NOW);
     }
 
     @Test
@@ -295,15 +372,17 @@ class SigningKeyRotationTest {
                 .hasMessageContaining("dropped key " + TestKeys.FIRST.kid());
     }
 
+    /** Signing with a previous key again is not a rotation, even with the key in use recorded as replaced. */
     @Test
-    void testSecretRejectsAPendingSetThatKeepsSigningWithTheOldKey() {
-        String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
+    void testSecretRejectsAPendingSetThatSignsWithAKeyOfTheCurrentSet() {
+        String secret = moto.createSigningKeySecret(TestKeys.rotated());
         String token = moto.startRotation(secret);
-        putPending(secret, token, SigningKeySetJson.format(TestKeys.only(TestKeys.FIRST)));
+        putPending(secret, token, SigningKeySetJson.format(new SigningKeySet(TestKeys.FIRST, List.of(TestKeys.SECOND),
+                Map.of(TestKeys.SECOND.kid(), NOW))));
 
         assertThatThrownBy(() -> rotation.rotate("testSecret", secret, token))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("new key");
+                .hasMessageContaining("does not sign with a new key");
     }
 
     @Test
@@ -475,10 +554,12 @@ class SigningKeyRotationTest {
      */
     @Test
     void setSecretRefusesAPendingSetTestSecretWouldRejectAndLeavesThePublicKeySetAsItWas() {
+        // Each records no end of signing for the key in use, so it is abandoned (further reasons: testSecret's tests)
+        String abandoned = "records nothing as the end of signing of current key " + TestKeys.FIRST.kid();
         Map<String, SigningKeySet> malformed = Map.of(
-                "dropped key " + TestKeys.FIRST.kid(), TestKeys.only(TestKeys.SECOND),
-                "does not sign with a new key", TestKeys.only(TestKeys.FIRST),
-                "does not record when key " + TestKeys.FIRST.kid(), TestKeys.rotated());
+                "it dropped the key", TestKeys.only(TestKeys.SECOND),
+                "it still signs with it", TestKeys.only(TestKeys.FIRST),
+                "it records no end of signing", TestKeys.rotated());
         malformed.forEach((reason, pending) -> {
             String secret = moto.createSigningKeySecret(TestKeys.only(TestKeys.FIRST));
             String before = VerificationKeySetJson.format(TestKeys.only(TestKeys.FIRST).verificationKeys());
@@ -488,7 +569,8 @@ class SigningKeyRotationTest {
 
             assertThatThrownBy(() -> rotation.rotate("setSecret", secret, token)).as(reason)
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(reason);
+                    .hasMessageContaining(abandoned);
+            assertThat(isPending(secret, token)).as(reason).isFalse();
             assertThat(publishedValue()).as(reason).isEqualTo(before);
         });
     }

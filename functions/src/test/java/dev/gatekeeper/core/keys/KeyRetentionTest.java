@@ -80,6 +80,27 @@ class KeyRetentionTest {
                 .hasMessageContaining("more than the 30 a key set may hold");
     }
 
+    /**
+     * A pending set may replace the current one only while the end of signing it records for the current key is at
+     * most 12 h old: finished later, it would date that key's end too early.
+     */
+    @Test
+    void aPendingSetMayBecomeCurrentOnlyWithinTwelveHoursOfRecordingTheCurrentKeysEndOfSigning() {
+        SigningKeySet current = TestKeys.only(TestKeys.FIRST);
+        SigningKeySet pending = GATEKEEPER.rotate(current, TestKeys.SECOND, NOW);
+
+        assertThat(KeyRetention.PENDING_MAX_AGE).isEqualTo(Duration.ofHours(12));
+        assertThat(GATEKEEPER.mayBecomeCurrent(current, pending, NOW)).isTrue();
+        assertThat(GATEKEEPER.mayBecomeCurrent(current, pending, NOW.plus(Duration.ofHours(12)))).isTrue();
+        assertThat(GATEKEEPER.mayBecomeCurrent(current, pending, NOW.plus(Duration.ofHours(12)).plusSeconds(1)))
+                .isFalse();
+        assertThat(GATEKEEPER.mayBecomeCurrent(current, pending, NOW.plus(Duration.ofDays(20)))).isFalse();
+        assertThat(GATEKEEPER.mayBecomeCurrent(current, TestKeys.rotated(), NOW))
+                .as("a pending set recording no end of signing").isFalse();
+        assertThat(GATEKEEPER.mayBecomeCurrent(TestKeys.only(TestKeys.EC_FIRST), pending, NOW))
+                .as("a pending set made from another current set").isFalse();
+    }
+
     /** Sixteen monthly rotations in a row: the set grows to the bound the schedule promises, and stays there. */
     @Test
     void monthlyRotationsHoldAtMostTheKeysTheScheduleSays() {
