@@ -184,23 +184,30 @@ class RotateSigningKeyHandlerTest {
         }
     }
 
-    /** 366 days of retention (a year of token lifetime and a day of grace) over 30-day rotations: 14 keys. */
+    /**
+     * 366 days of retention (a year of token lifetime and a day of grace) over rotations as close as 29 days (the
+     * random hour of the due day): 14 keys, and room for 4 extra rotations.
+     */
     @Test
     void aHandlerWhoseScheduleNeedsMoreKeysThanItMayHoldFailsAtStartNamingBoth() {
         Map<String, String> environment = Map.of("AWS_REGION", "us-east-1",
                 GatekeeperConfig.PUBLIC_KEY_SECRET_ARN, publicSecret, "KEY_ROTATION_DAYS", "30");
 
         assertThat(RotateSigningKeyHandler.retention(environment).maxKeys()).isEqualTo(KeyRetention.DEFAULT_MAX_KEYS);
-        assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "SIGNING_KEYS_MAX", "13")))
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "SIGNING_KEYS_MAX", "17")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("KEY_ROTATION_DAYS and SIGNING_KEYS_MAX disagree: rotating every 30 days keeps"
                         + " up to 14 signing keys")
-                .hasMessageContaining("more than the 13 a key set may hold");
-        assertThat(RotateSigningKeyHandler.retention(with(environment, "SIGNING_KEYS_MAX", "14")).maxKeys())
-                .isEqualTo(14);
+                .hasMessageContaining("more than the 17 a key set may hold");
+        assertThat(RotateSigningKeyHandler.retention(with(environment, "SIGNING_KEYS_MAX", "18")).maxKeys())
+                .isEqualTo(18);
+        assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "KEY_ROTATION_DAYS", "15")))
+                .as("the template's minimum before it was raised")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rotating every 15 days keeps up to 28 signing keys");
         assertThatThrownBy(() -> new RotateSigningKeyHandler(with(environment, "KEY_ROTATION_DAYS", "7")))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("rotating every 7 days keeps up to 54 signing keys");
+                .hasMessageContaining("rotating every 7 days keeps up to 63 signing keys");
     }
 
     private static Map<String, String> with(Map<String, String> environment, String name, String value) {

@@ -14,8 +14,9 @@ import java.util.Objects;
  * A key is kept for {@link #afterSigning()} after it stopped signing (the longest token lifetime plus
  * {@link #SIGNING_GRACE}), whatever the number of rotations since, so a token issued with the longest
  * {@code expiresIn} just before a rotation verifies until it expires. The set stays bounded: on a schedule of one
- * rotation every {@code d} days it holds at most {@link #keysOnSchedule} keys, and a rotation that would need more
- * than {@link #maxKeys()} (extra rotations on top of the schedule) is refused rather than drop a key in use.
+ * rotation every {@code d} days it holds at most {@link #keysOnSchedule} keys, a schedule is accepted only with room
+ * for {@link #EXTRA_ROTATIONS} more, and a rotation that would need more than {@link #maxKeys()} is refused rather
+ * than drop a key in use.
  *
  * @param afterSigning how long a key stays once it stopped signing
  * @param maxKeys      the most keys a set may hold (current included)
@@ -35,6 +36,16 @@ public record KeyRetention(Duration afterSigning, int maxKeys) {
      * before it did, and drop it that much too early.
      */
     public static final Duration PENDING_MAX_AGE = Duration.ofHours(12);
+    /**
+     * Secrets Manager rotates at a random hour of the day a rotation is due, so two scheduled rotations may be up to
+     * this much closer than the schedule's interval.
+     */
+    public static final Duration SCHEDULE_JITTER = Duration.ofDays(1);
+    /**
+     * Rotations on top of the schedule a key set must have room for within a key's retention: a manual rotation, or
+     * the one CloudFormation starts when the rotation schedule changes ({@code RotateImmediatelyOnUpdate}).
+     */
+    public static final int EXTRA_ROTATIONS = 4;
     /**
      * Thirty RSA 2048 private keys take about 51 KB, within a Secrets Manager value (64 KB); a 30-day schedule needs
      * 14 of them, leaving room for extra rotations.
@@ -113,30 +124,37 @@ public record KeyRetention(Duration afterSigning, int maxKeys) {
     }
 
     /**
-     * The most keys a set holds when it rotates every {@code interval} and at no other time: the new key, the one it
-     * replaces, and one per earlier rotation within {@link #afterSigning()}.
+     * The most keys a set holds when it rotates on a schedule of {@code interval} and at no other time: the new key,
+     * the one it replaces, and one per earlier rotation within {@link #afterSigning()}, rotations coming as close as
+     * {@code interval} less {@link #SCHEDULE_JITTER}.
      */
     public int keysOnSchedule(Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the rotation interval must be positive");
         }
-        long earlier = afterSigning.dividedBy(interval);
+        Duration shortestGap = interval.minus(SCHEDULE_JITTER);
+        if (shortestGap.isNegative() || shortestGap.isZero()) {
+            return Integer.MAX_VALUE; // two rotations may come moments apart: no bound
+        }
+        long earlier = afterSigning.dividedBy(shortestGap);
         return (int) Math.min(Integer.MAX_VALUE, earlier + 2);
     }
 
     /**
-     * Refuses a rotation schedule whose key set would outgrow {@link #maxKeys()}: every scheduled rotation would
-     * then fail. Checked where the rotation is configured, so a deployment says so at once.
+     * Refuses a rotation schedule whose key set, with {@link #EXTRA_ROTATIONS} on top, would outgrow
+     * {@link #maxKeys()}: scheduled rotations would then start failing. Checked where the rotation is configured, so a
+     * deployment says so at once.
      *
      * @throws IllegalStateException naming the interval, the keys it needs and the limit
      */
     public void checkSchedule(Duration interval) {
         int needed = keysOnSchedule(interval);
-        if (needed > maxKeys) {
+        if (needed > maxKeys - EXTRA_ROTATIONS) {
             throw new IllegalStateException("rotating every " + interval.toDays() + " days keeps up to " + needed
                     + " signing keys (each for " + afterSigning.toDays() + " days after it stops signing, as long as"
-                    + " a token may live), more than the " + maxKeys + " a key set may hold: rotate less often or"
-                    + " allow more keys");
+                    + " a token may live; a rotation may come a day early), and with room for " + EXTRA_ROTATIONS
+                    + " extra rotations that is more than the " + maxKeys
+                    + " a key set may hold: rotate less often or allow more keys");
         }
     }
 }

@@ -68,16 +68,34 @@ class KeyRetentionTest {
                 .as("once the previous key's tokens are gone").containsExactly(TestKeys.EC_FIRST, TestKeys.SECOND);
     }
 
+    /**
+     * Secrets Manager rotates at a random hour of the due day, so rotations on a schedule of d days may come d - 1
+     * days apart: 15 days may keep floor(366.24 / 14) + 2 = 28 keys, not 26.
+     */
     @Test
-    void aScheduleKeepsTheNewKeyTheOneItReplacesAndOnePerEarlierRotationWithinTheRetention() {
+    void aScheduleKeepsTheNewKeyTheOneItReplacesAndOnePerEarlierRotationADayEarlyWithinTheRetention() {
         assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(30))).isEqualTo(14);
-        assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(15))).isEqualTo(26);
+        assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(16))).isEqualTo(26);
+        assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(15))).isEqualTo(28);
         assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(400))).isEqualTo(2);
-        GATEKEEPER.checkSchedule(Duration.ofDays(15));
-        assertThatThrownBy(() -> GATEKEEPER.checkSchedule(Duration.ofDays(12)))
+        assertThat(GATEKEEPER.keysOnSchedule(Duration.ofDays(1))).as("rotations may come moments apart")
+                .isEqualTo(Integer.MAX_VALUE);
+    }
+
+    /** A schedule is accepted only with room for four rotations on top of it within a key's retention. */
+    @Test
+    void aScheduleIsRefusedUnlessTheKeysItKeepsLeaveRoomForExtraRotations() {
+        assertThat(KeyRetention.EXTRA_ROTATIONS).isEqualTo(4);
+        GATEKEEPER.checkSchedule(Duration.ofDays(16)); // 26 + 4 = 30
+        assertThatThrownBy(() -> GATEKEEPER.checkSchedule(Duration.ofDays(15)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("rotating every 12 days keeps up to 32 signing keys")
-                .hasMessageContaining("more than the 30 a key set may hold");
+                .hasMessageContaining("rotating every 15 days keeps up to 28 signing keys")
+                .hasMessageContaining("with room for 4 extra rotations that is more than the 30 a key set may hold");
+        assertThatThrownBy(() -> GATEKEEPER.checkSchedule(Duration.ofDays(1)))
+                .isInstanceOf(IllegalStateException.class);
+        KeyRetention.forGatekeeperTokens(18).checkSchedule(Duration.ofDays(30)); // 14 + 4
+        assertThatThrownBy(() -> KeyRetention.forGatekeeperTokens(17).checkSchedule(Duration.ofDays(30)))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     /**

@@ -104,7 +104,8 @@ class SamTemplateTest {
 
     /**
      * The most frequent schedule the template accepts keeps no more keys than the rotation function may hold (it
-     * would refuse to start otherwise), with room for a few rotations on top of the schedule.
+     * would refuse to start otherwise), rotations coming a day early included, with room for a few rotations on top
+     * of the schedule; and the minimum is no higher than that needs, so raising it again is a deliberate change.
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -117,7 +118,12 @@ class SamTemplateTest {
         KeyRetention retention = KeyRetention.forGatekeeperTokens(maxKeys);
 
         retention.checkSchedule(Duration.ofDays(shortestDays));
-        assertThat(retention.keysOnSchedule(Duration.ofDays(shortestDays))).isLessThanOrEqualTo(maxKeys - 4);
+        assertThat(retention.keysOnSchedule(Duration.ofDays(shortestDays)))
+                .isLessThanOrEqualTo(maxKeys - KeyRetention.EXTRA_ROTATIONS);
+        assertThatThrownBy(() -> retention.checkSchedule(Duration.ofDays(shortestDays - 1)))
+                .as("a day less than the minimum").isInstanceOf(IllegalStateException.class);
+        assertThat((String) ((Map<String, Object>) parameters.get("KeyRotationDays")).get("Description"))
+                .contains("at least " + shortestDays);
     }
 
     @Test
