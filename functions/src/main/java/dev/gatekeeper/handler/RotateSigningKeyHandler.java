@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  * <p>It keeps each key until no token it signed can be live: as long as the longest token Gatekeeper issues
  * ({@link KeyRetention#forGatekeeperTokens}) after the key stopped signing, with at most
  * {@code SIGNING_KEYS_MAX} keys. Given the schedule ({@code KEY_ROTATION_DAYS}), it refuses to start when that
- * schedule alone would need more keys.
+ * schedule, with rotations a day early and room for a few extra ones ({@link KeyRetention#checkSchedule}), would need
+ * more keys.
  */
 public final class RotateSigningKeyHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(RotateSigningKeyHandler.class);

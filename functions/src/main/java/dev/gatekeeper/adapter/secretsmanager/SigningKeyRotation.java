@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * <p>A rotation adds a fresh key of the configured algorithm (RS256: RSA 2048, ES256: EC P-256) as the current one,
  * records when the key it replaces stopped signing, and keeps every previous key, whatever its algorithm, until no
  * token it signed can still be live ({@link KeyRetention}). Switching algorithm is thus: change the configuration,
- * then rotate.
+ * then rotate. A pending set that may no longer become current (its record of the current key's end of signing is
+ * missing or too old, as after a failed rotation retried days later) is abandoned rather than finished.
  */
 public final class SigningKeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRotation.class);
