@@ -196,7 +196,7 @@ public final class SigningKeyRotation {
     }
 
     private void finishSecret(String secretId, String token, Map<String, List<String>> versions) {
-        // testSecret passed moments ago; only the pending set's age can have changed since.
+        // Normally moments after testSecret; checked again in case this step alone is retried later.
         requireFresh(secretId, token, pendingKeySet(secretId, token));
         String currentVersion = versions.entrySet().stream()
                 .filter(entry -> entry.getValue().contains(AWSCURRENT))
@@ -232,13 +232,12 @@ public final class SigningKeyRotation {
         client.updateSecretVersionStage(request -> request.secretId(secretId)
                 .versionStage(AWSPENDING)
                 .removeFromVersionId(token));
-        LOG.warn("version {} records {} as the end of signing of current key {}, not within {} of {}: abandoned it (no"
-                + " longer AWSPENDING), the next rotation writes a fresh key set", token, recorded, kid,
-                KeyRetention.PENDING_MAX_AGE, now);
+        long hours = KeyRetention.PENDING_MAX_AGE.toHours();
+        LOG.warn("version {} records {} as the end of signing of current key {}, not within {} h of {}: abandoned it"
+                + " (no longer AWSPENDING), the next rotation writes a fresh key set", token, recorded, kid, hours, now);
         throw new IllegalStateException("version " + token + " of secret " + secretId + " records " + recorded
-                + " as the end of signing of current key " + kid + ", not within " + KeyRetention.PENDING_MAX_AGE
-                + " of now: finishing it would drop that key too early; it is abandoned, and the next rotation writes"
-                + " a fresh key set");
+                + " as the end of signing of current key " + kid + ", not within " + hours + " h of now: finishing it"
+                + " would drop that key too early; it is abandoned, and the next rotation writes a fresh key set");
     }
 
     private SigningKeySet pendingKeySet(String secretId, String token) {
