@@ -35,6 +35,7 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.GENERATION_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.IP_FILTERING;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ISSUED_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.KEY_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.MINTED;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.MINTED_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.MTLS_FILTER;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_ID;
@@ -85,6 +86,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -160,6 +162,8 @@ public final class DynamoDbTokenStore implements TokenStore {
     static final int COUNTER_SHARDS = 2;
     /** Organisations whose generation a container remembers; emptied when full, which costs one read each. */
     private static final int MAX_KNOWN_GENERATIONS = 10_000;
+    /** Parent tokens a container remembers as marked minted; emptied when full, which costs one write each. */
+    private static final int MAX_KNOWN_MINTERS = 10_000;
 
     /** The default retention of audit records, as the template's {@code AuditRetentionDays}. */
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(400);
@@ -174,6 +178,12 @@ public final class DynamoDbTokenStore implements TokenStore {
      * rare, and the insert's condition check on the generation catches a stale one (one extra round trip, once).
      */
     private final ConcurrentMap<String, Long> knownGenerations = new ConcurrentHashMap<>();
+    /**
+     * Parent tokens this container saw marked {@link TokenTable#MINTED} (the mark is never cleared), so only a
+     * parent's first child writes the mark: a write on every mint would make concurrent mints with one token conflict
+     * with each other, where condition checks do not.
+     */
+    private final Set<ItemKey> knownMinters = ConcurrentHashMap.newKeySet();
 
     /** With the default audit retention and random audit record ids. */
     public DynamoDbTokenStore(DynamoDbClient client, String tableName, Duration retention) {
@@ -244,7 +254,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         }
         int firstParentCheck = actions.size();
         if (parent != null) {
-            actions.add(TransactWriteItem.builder().conditionCheck(parentIsNotRevoked(parent)).build());
+            actions.add(parentMints(parent));
             if (!parentInPartition) {
                 actions.add(TransactWriteItem.builder()
                         .conditionCheck(generationIs(parent.holder().value(), parent.generation())).build());
@@ -272,6 +282,9 @@ public final class DynamoDbTokenStore implements TokenStore {
             for (int attempt = 1; ; attempt++) {
                 try {
                     client.transactWriteItems(request -> request.transactItems(actions));
+                    if (parent != null) {
+                        rememberMinter(parent);
+                    }
                     return null;
                 } catch (TransactionCanceledException e) {
                     // Checked first: a retry in a new generation would fail on the key, or the parent, anyway.
@@ -308,7 +321,7 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public Optional<TokenRecord> findForOrganisation(OrganisationId organisation, TokenId id) {
-        return guarded(() -> locate(organisation, id).map(this::effective));
+        return guarded(() -> locate(organisation, id).map(located -> effective(located, new HashMap<>())));
     }
 
     /**
@@ -327,7 +340,7 @@ public final class DynamoDbTokenStore implements TokenStore {
     @Override
     public Optional<TokenRecord> revoke(OrganisationId organisation, TokenId id, Instant at, AuditContext audit) {
         Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
-        return guarded(() -> revokeVisible(organisation, id, revokedAt, audit, record -> true, null)
+        return guarded(() -> revokeVisible(organisation, id, revokedAt, audit, record -> true, null, new HashMap<>())
                 .map(Revocation::record));
     }
 
@@ -337,16 +350,18 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /**
      * Revokes a token visible to {@code organisation} if it is not revoked yet and {@code eligible}; the audit
-     * record gives {@code reason}. Empty if no such token is visible.
+     * record gives {@code reason}. Empty if no such token is visible. {@code generationEnds} keeps the ends of
+     * revoke-alls read (see {@link #effective}), for callers that revoke many tokens.
      */
     private Optional<Revocation> revokeVisible(OrganisationId organisation, TokenId id, Instant revokedAt,
-                                               AuditContext audit, Predicate<TokenRecord> eligible, String reason) {
+                                               AuditContext audit, Predicate<TokenRecord> eligible, String reason,
+                                               Map<ItemKey, Instant> generationEnds) {
         for (int conflicts = 0, lostRaces = 0; ; ) {
             Optional<Located> located = locate(organisation, id);
             if (located.isEmpty()) {
                 return Optional.empty();
             }
-            TokenRecord current = effective(located.get());
+            TokenRecord current = effective(located.get(), generationEnds);
             if (current.revokedAt() != null || !eligible.test(current)) {
                 // Already revoked, on its own or by a revoke-all (the first revocation's time stands), or not one
                 // the caller means: left as it is.
@@ -360,7 +375,8 @@ public final class DynamoDbTokenStore implements TokenStore {
                         || CONDITIONAL_CHECK_FAILED.equals(reason(e, 1));
                 if (lostRace) {
                     // Settled for good (revokedAt set, or the generation ended): the next pass reads the
-                    // winner's time. Losing again would mean the stored state contradicts itself.
+                    // winner's time. Or a first child was stored meanwhile: the next pass reads the mark, which
+                    // stays. Losing more often would mean the stored state contradicts itself.
                     if (++lostRaces > 2) {
                         throw new IllegalStateException("token revocation state does not settle", e);
                     }
@@ -382,6 +398,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         Predicate<TokenRecord> eligible = record -> key.equals(record.lineage()) && !record.isExpiredAt(revokedAt);
         return guarded(() -> {
             long revoked = 0;
+            Map<ItemKey, Instant> generationEnds = new HashMap<>();
             // The owner's own tokens, those it requested below it, and those minted below it with a token of the
             // key's lineage; a page at a time, as a key may have obtained very many.
             for (String prefix : List.of(TOKEN_PREFIX, ISSUED_PREFIX, descendantPrefix(keyId))) {
@@ -391,7 +408,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                     TokenId id = new TokenId(sortKey.substring(sortKey.lastIndexOf('#') + 1));
                     // Through the partition that holds it: the owner may not see a token minted below it.
                     OrganisationId holder = new OrganisationId(string(item, REQUESTED_ORGANISATION));
-                    if (revokeVisible(holder, id, revokedAt, audit, eligible, reason)
+                    if (revokeVisible(holder, id, revokedAt, audit, eligible, reason, generationEnds)
                             .filter(Revocation::revokedNow).isPresent()) {
                         revoked++;
                     }
@@ -406,31 +423,45 @@ public final class DynamoDbTokenStore implements TokenStore {
      * neither expired nor revoked on its own at {@code at}: only the sort key and the holding partition.
      */
     private QueryRequest liveDescendants(KeyLineage key, String prefix, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>(keyPrefix(key.owner().value(), prefix));
+        values.putAll(Map.of(":keyId", s(key.keyId()), ":owner", s(key.owner().value()), ":at", millis(at)));
         return QueryRequest.builder()
                 .tableName(tableName)
                 .consistentRead(true)
-                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
                 .filterExpression("#apiKeyId = :keyId AND #apiKeyOrganisation = :owner AND #expiresAt > :at"
                         + " AND attribute_not_exists(#revokedAt)")
                 .projectionExpression("#sk, #requested")
                 .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#apiKeyId", API_KEY_ID,
                         "#apiKeyOrganisation", API_KEY_ORGANISATION, "#expiresAt", EXPIRES_AT,
                         "#revokedAt", REVOKED_AT, "#requested", REQUESTED_ORGANISATION))
-                .expressionAttributeValues(Map.of(":pk", s(key.owner().value()), ":prefix", s(prefix),
-                        ":keyId", s(key.keyId()), ":owner", s(key.owner().value()), ":at", millis(at)))
+                .expressionAttributeValues(values)
                 .build();
     }
 
     @Override
     public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+        if (!parent.minted()) {
+            // Nothing was ever minted with it, and nothing can be now it is revoked: no pointers to look for.
+            return new DescendantRevocation(0, true);
+        }
         Instant revokedAt = Instant.ofEpochMilli(at.toEpochMilli());
         return guarded(() -> {
+            Map<ItemKey, Instant> generationEnds = new HashMap<>();
             // Depth first, on a stack of its own rather than by recursion: a chain of tokens, each minted with the
             // one before, is as deep as whoever minted it made it.
             Deque<Minter> minters = new ArrayDeque<>();
-            minters.push(minter(parent.requestedOrganisation(), parent.id(), null, revokedAt));
+            minters.push(minter(parent.requestedOrganisation(), parent.id(), null));
             long revoked = 0;
+            // Every step that a later run would not repeat counts: a revocation, or a pointer deleted (with the
+            // reads of the child it pointed to). Stepping down into a token revoked before does not: a later run
+            // passes again through the tokens on the way to where this one stopped, and counting those could stop
+            // every run short of anything new below a chain longer than the limit.
+            long steps = 0;
             while (!minters.isEmpty()) {
+                if (steps >= limit) {
+                    return new DescendantRevocation(revoked, false);
+                }
                 Minter minter = minters.peek();
                 if (!minter.children().hasNext()) {
                     minters.pop();
@@ -438,39 +469,47 @@ public final class DynamoDbTokenStore implements TokenStore {
                     // not look at it again.
                     if (minter.pointer() != null) {
                         deletePointer(minter.pointer());
+                        steps++;
                     }
                     continue;
-                }
-                // Only revocations count: a later run passes again, without writing, through the tokens revoked
-                // on the way to where this one stopped, so counting those too could stop every run short of
-                // anything new below a chain longer than the limit.
-                if (revoked >= limit) {
-                    return new DescendantRevocation(revoked, false);
                 }
                 Map<String, AttributeValue> pointer = minter.children().next();
                 String sortKey = string(pointer, SORT_KEY);
                 ItemKey pointerKey = new ItemKey(minter.holder().value(), sortKey);
+                if (!instant(pointer, EXPIRES_AT).isAfter(revokedAt)) {
+                    // Expired, and so is whatever was minted with it (never outliving its parent): nothing to
+                    // revoke, and the pointer would otherwise be read by every run until its TTL.
+                    deletePointer(pointerKey);
+                    steps++;
+                    continue;
+                }
                 TokenId child = new TokenId(sortKey.substring(sortKey.lastIndexOf('#') + 1));
                 OrganisationId holder = new OrganisationId(string(pointer, REQUESTED_ORGANISATION));
-                // Checked on the record itself, as read for the revocation: the query's filter only saves reads.
+                // Checked on the record itself, as read for the revocation: the pointer only saves reads.
                 Predicate<TokenRecord> mintedWithIt = record -> record.parentToken() != null
                         && record.parentToken().id().equals(minter.id())
                         && record.parentToken().holder().equals(minter.holder())
                         && !record.isExpiredAt(revokedAt);
                 // Through the partition that holds it: the parent's holder may not see it.
                 Optional<Revocation> revocation = revokeVisible(holder, child, revokedAt, audit, mintedWithIt,
-                        "parent token " + minter.id() + " revoked");
-                if (revocation.isEmpty()) {
-                    // Its record is gone (retention ended): nothing to revoke, nor to look for below it.
-                    deletePointer(pointerKey);
-                } else if (revocation.get().record().revokedAt() != null) {
-                    if (revocation.get().revokedNow()) {
-                        revoked++;
-                    }
-                    // Revoked now or before, perhaps by a run that stopped before its children: look below it.
-                    minters.push(minter(holder, child, pointerKey, revokedAt));
+                        "parent token " + minter.id() + " revoked", generationEnds);
+                boolean revokedNow = revocation.filter(Revocation::revokedNow).isPresent();
+                if (revokedNow) {
+                    revoked++;
                 }
-                // Otherwise it expired since the query (and so did whatever it minted), or is not this parent's.
+                TokenRecord record = revocation.map(Revocation::record).orElse(null);
+                if (record != null && record.revokedAt() != null && record.minted()) {
+                    // Revoked, now or before (perhaps by a run that stopped before its children): look below it.
+                    if (revokedNow) {
+                        steps++;
+                    }
+                    minters.push(minter(holder, child, pointerKey));
+                    continue;
+                }
+                // Done with: revoked and it minted nothing; or its record is gone (retention ended); or it expired
+                // since the pointer was read (with whatever it minted); or it does not name this parent.
+                deletePointer(pointerKey);
+                steps++;
             }
             return new DescendantRevocation(revoked, true);
         });
@@ -478,24 +517,26 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /**
      * A revoked token whose children are being revoked: where its record is, the pointer to it from its own parent
-     * (null for the token the revocation started from), and its pointers to children not expired at {@code at},
-     * read a page at a time as they are needed.
+     * (null for the token the revocation started from), and its pointers to children, read a page at a time as they
+     * are needed.
      */
     private record Minter(OrganisationId holder, TokenId id, ItemKey pointer,
                           Iterator<Map<String, AttributeValue>> children) {
     }
 
-    private Minter minter(OrganisationId holder, TokenId id, ItemKey pointer, Instant at) {
+    /**
+     * Expired pointers are read too, so that they can be deleted. A key range rather than {@code begins_with}: see
+     * {@link #keyPrefix}.
+     */
+    private Minter minter(OrganisationId holder, TokenId id, ItemKey pointer) {
         QueryRequest children = QueryRequest.builder()
                 .tableName(tableName)
                 .consistentRead(true)
-                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .filterExpression("#expiresAt > :at")
-                .projectionExpression("#sk, #requested")
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                .projectionExpression("#sk, #requested, #expiresAt")
                 .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#expiresAt", EXPIRES_AT,
                         "#requested", REQUESTED_ORGANISATION))
-                .expressionAttributeValues(Map.of(":pk", s(holder.value()), ":prefix", s(mintedPrefix(id)),
-                        ":at", millis(at)))
+                .expressionAttributeValues(keyPrefix(holder.value(), mintedPrefix(id)))
                 .build();
         return new Minter(holder, id, pointer, client.queryPaginator(children).items().iterator());
     }
@@ -545,9 +586,9 @@ public final class DynamoDbTokenStore implements TokenStore {
             QueryRequest query = QueryRequest.builder()
                     .tableName(tableName)
                     .consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
                     .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
-                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(TOKEN_PREFIX)))
+                    .expressionAttributeValues(keyPrefix(partition, TOKEN_PREFIX))
                     .build();
             List<TokenRecord> records = new ArrayList<>();
             for (Map<String, AttributeValue> item : client.queryPaginator(query).items()) {
@@ -599,11 +640,17 @@ public final class DynamoDbTokenStore implements TokenStore {
         return Optional.of(new Located(partition, item, generationOf(found.get(pointedRevocation))));
     }
 
-    /** The record as callers see it: a token of an ended generation is revoked when its generation ended. */
-    private TokenRecord effective(Located located) {
+    /**
+     * The record as callers see it: a token of an ended generation is revoked when its generation ended. That end
+     * is read once per {@code generationEnds}: a revocation of many tokens meets the same revoke-all again and again.
+     */
+    private TokenRecord effective(Located located, Map<ItemKey, Instant> generationEnds) {
         TokenRecord record = tokenRecord(located.item());
         if (record.revokedAt() == null && record.generation() < located.generation()) {
-            return record.revokedAt(generationEnd(located.partition(), record.generation()));
+            String partition = located.partition();
+            return record.revokedAt(generationEnds.computeIfAbsent(
+                    new ItemKey(partition, generationSortKey(record.generation())),
+                    end -> generationEnd(partition, record.generation())));
         }
         return record;
     }
@@ -613,14 +660,23 @@ public final class DynamoDbTokenStore implements TokenStore {
         TransactWriteItem generationCheck = TransactWriteItem.builder()
                 .conditionCheck(generationIs(partition, token.generation()))
                 .build();
-        // Removing genExp takes the token out of the index revoke-all counts, so it is never counted twice.
+        // Removing genExp takes the token out of the index revoke-all counts, so it is never counted twice. A token
+        // read as having minted nothing is revoked only if that still holds: the record returned then tells the
+        // revocation of its children whether there are any to look for (a child stored meanwhile sets the mark, and
+        // none can be stored after this).
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#revokedAt", REVOKED_AT, "#genExp", GENERATION_EXPIRY, "#pk", PARTITION_KEY));
+        String condition = "attribute_exists(#pk) AND attribute_not_exists(#revokedAt)";
+        if (!token.minted()) {
+            names.put("#minted", MINTED);
+            condition += " AND attribute_not_exists(#minted)";
+        }
         TransactWriteItem revocation = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
                 .key(key(partition, TOKEN_PREFIX + token.id().value()))
                 .updateExpression("SET #revokedAt = :at REMOVE #genExp")
-                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#revokedAt)")
-                .expressionAttributeNames(Map.of(
-                        "#revokedAt", REVOKED_AT, "#genExp", GENERATION_EXPIRY, "#pk", PARTITION_KEY))
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":at", millis(at)))
                 .build()).build();
         // Recorded in the partition of the organisation acted on: the one the token acts for.
@@ -790,16 +846,41 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     /**
-     * "The parent's token item is stored and not revoked on its own". Its revocation by a revoke-all is the generation
-     * check's to see; its expiry the issuer's, which ends the child no later than the parent.
+     * "The parent's token item is stored and not revoked on its own", and, unless this container saw it marked
+     * already, marks it {@link TokenTable#MINTED} in the same action: a revocation then looks for children only
+     * below tokens that say they have some. Its revocation by a revoke-all is the generation check's to see; its
+     * expiry the issuer's, which ends the child no later than the parent.
      */
-    private ConditionCheck parentIsNotRevoked(ParentToken parent) {
-        return ConditionCheck.builder()
+    private TransactWriteItem parentMints(ParentToken parent) {
+        ItemKey parentItem = parentItem(parent);
+        String notRevoked = "attribute_exists(#pk) AND attribute_not_exists(#revokedAt)";
+        if (knownMinters.contains(parentItem)) {
+            return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                    .tableName(tableName)
+                    .key(parentItem.attributes())
+                    .conditionExpression(notRevoked)
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#revokedAt", REVOKED_AT))
+                    .build()).build();
+        }
+        return TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
-                .key(key(parent.holder().value(), TOKEN_PREFIX + parent.id().value()))
-                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#revokedAt)")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#revokedAt", REVOKED_AT))
-                .build();
+                .key(parentItem.attributes())
+                .updateExpression("SET #minted = :minted")
+                .conditionExpression(notRevoked)
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#revokedAt", REVOKED_AT, "#minted", MINTED))
+                .expressionAttributeValues(Map.of(":minted", bool(true)))
+                .build()).build();
+    }
+
+    private static ItemKey parentItem(ParentToken parent) {
+        return new ItemKey(parent.holder().value(), TOKEN_PREFIX + parent.id().value());
+    }
+
+    private void rememberMinter(ParentToken parent) {
+        if (knownMinters.size() >= MAX_KNOWN_MINTERS) {
+            knownMinters.clear();
+        }
+        knownMinters.add(parentItem(parent));
     }
 
     /** "The partition's generation is {@code generation}", where no revocation item means generation 0. */
@@ -931,6 +1012,18 @@ public final class DynamoDbTokenStore implements TokenStore {
         }
     }
 
+    /**
+     * {@code :pk} and the key range {@code :from}-{@code :to} of the sort keys that start with {@code prefix}, for
+     * {@code #pk = :pk AND #sk BETWEEN :from AND :to}. The same items as {@code begins_with(#sk, :prefix)}, but
+     * DynamoDB Local (SQLite) runs {@code begins_with} as a scan of the whole partition, while a range uses the
+     * key: on a partition of 16 000 items, about 6 ms a query against 1.1-1.5 ms (DynamoDB itself serves both as a
+     * key range), which was most of what a revocation cost there. The range ends at
+     * the highest character of the Basic Multilingual Plane, above any character our keys contain.
+     */
+    static Map<String, AttributeValue> keyPrefix(String partition, String prefix) {
+        return Map.of(":pk", s(partition), ":from", s(prefix), ":to", s(prefix + Character.MAX_VALUE));
+    }
+
     /** What the sort keys of the {@link TokenTable#DESCENDANT_PREFIX} pointers of one API key start with. */
     private static String descendantPrefix(String keyId) {
         return DESCENDANT_PREFIX + keyId + "#";
@@ -964,7 +1057,8 @@ public final class DynamoDbTokenStore implements TokenStore {
                 optionalString(item, RESOURCE_ID).orElse(null),
                 optionalString(item, KEY_ID).orElse(null),
                 lineage(item),
-                parentToken(item));
+                parentToken(item),
+                flag(item, MINTED));
     }
 
     private static ParentToken parentToken(Map<String, AttributeValue> item) {

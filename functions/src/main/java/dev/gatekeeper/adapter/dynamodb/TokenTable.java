@@ -48,7 +48,8 @@ package dev.gatekeeper.adapter.dynamodb;
  * partition gets a {@value #MINTED_PREFIX} pointer to it, so revoking the parent finds its children (and theirs,
  * through their own pointers). Like {@value #DESCENDANT_PREFIX}, only that revocation reads them. The insert checks,
  * in its transaction, that the parent's token item is not revoked and that its partition is still in the parent's
- * generation.
+ * generation; the first such insert also sets {@value #MINTED} on the parent's item (the same action as that check),
+ * so revoking a token that minted nothing, almost every token, costs no query for pointers.
  */
 public final class TokenTable {
     public static final String PARTITION_KEY = "pk";
@@ -109,6 +110,8 @@ public final class TokenTable {
     public static final String PARENT_TOKEN_ORGANISATION = "parentTokenOrganisation";
     /** That bearer token's revocation generation. */
     public static final String PARENT_TOKEN_GENERATION = "parentTokenGeneration";
+    /** Of a token record: true once a token was minted with it (absent before). */
+    public static final String MINTED = "minted";
 
     // API keys (also CREATED_AT, KEY_ID).
     public static final String ORGANISATION_ID = "organisationId";

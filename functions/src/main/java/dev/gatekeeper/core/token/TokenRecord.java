@@ -21,6 +21,8 @@ import java.util.Objects;
  *                               written before lineage was kept, tokens stored by hand)
  * @param parentToken            the bearer token it was minted with; null for a token obtained with an API key
  *                               (and for records written before parents were kept)
+ * @param minted                 whether a token was ever minted with it: only then can revoking it have tokens
+ *                               minted with it to revoke. Set by the first such insert and never cleared
  */
 public record TokenRecord(
         TokenId id,
@@ -40,7 +42,8 @@ public record TokenRecord(
         String resourceId,
         String keyId,
         KeyLineage lineage,
-        ParentToken parentToken) {
+        ParentToken parentToken,
+        boolean minted) {
 
     public TokenRecord {
         Objects.requireNonNull(id, "id");
@@ -51,6 +54,17 @@ public record TokenRecord(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         scopes = List.copyOf(scopes);
+    }
+
+    /** A record nothing was minted with (yet). */
+    public TokenRecord(TokenId id, OrganisationId requestedOrganisation, OrganisationId requestingOrganisation,
+                       AccessType accessType, AccessType requestingAccessType, OrganisationId parentId,
+                       List<String> scopes, boolean ipFiltering, boolean mtlsFilter, Instant createdAt,
+                       Instant expiresAt, long generation, Instant revokedAt, boolean applicationToken,
+                       String resourceId, String keyId, KeyLineage lineage, ParentToken parentToken) {
+        this(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType, parentId, scopes,
+                ipFiltering, mtlsFilter, createdAt, expiresAt, generation, revokedAt, applicationToken, resourceId,
+                keyId, lineage, parentToken, false);
     }
 
     /** A record obtained with an API key, or with a token of no known parent. */
@@ -107,6 +121,6 @@ public record TokenRecord(
     public TokenRecord revokedAt(Instant when) {
         return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
                 parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,
-                resourceId, keyId, lineage, parentToken);
+                resourceId, keyId, lineage, parentToken, minted);
     }
 }

@@ -860,16 +860,18 @@ class DynamoDbTokenStoreTest {
         TokenRecord unrelated = token().build();
         List.of(parent, forMerchant, forPartner, grandchild, greatGrandchild, sibling, siblingsChild, unrelated)
                 .forEach(store::insert);
-        store.revoke(PARTNER, parent.id(), FIRST_REVOCATION);
+        TokenRecord revoked = store.revoke(PARTNER, parent.id(), FIRST_REVOCATION).orElseThrow();
 
-        DescendantRevocation result = store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 100);
+        DescendantRevocation result = store.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, 100);
 
         assertThat(result).isEqualTo(new DescendantRevocation(4, true));
-        for (TokenRecord token : List.of(forMerchant, forPartner, grandchild, greatGrandchild)) {
+        for (TokenRecord token : List.of(markedMinted(forMerchant), forPartner, markedMinted(grandchild),
+                greatGrandchild)) {
             assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
                     .contains(token.revokedAt(FIRST_REVOCATION));
         }
-        for (TokenRecord token : List.of(sibling, siblingsChild, unrelated)) {
+        assertThat(store.findForOrganisation(PARTNER, sibling.id())).contains(markedMinted(sibling));
+        for (TokenRecord token : List.of(siblingsChild, unrelated)) {
             assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id())).contains(token);
         }
         // Each one on its own, so revoke-all counts stay exact: the merchant's unrelated and sibling's child only.
@@ -885,10 +887,10 @@ class DynamoDbTokenStoreTest {
         TokenRecord child = token().mintedWith(parent).build();
         TokenRecord grandchild = token().mintedWith(child).build();
         List.of(parent, child, grandchild).forEach(store::insert);
-        store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION, AUDIT);
+        TokenRecord revoked = store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION, AUDIT).orElseThrow();
 
-        store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 100);
-        store.revokeMintedWith(parent, SECOND_REVOCATION, AUDIT, 100);
+        store.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, 100);
+        store.revokeMintedWith(revoked, SECOND_REVOCATION, AUDIT, 100);
 
         List<AuditEvent> revocations = new DynamoDbAuditLog(client, table, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION)
                 .find(MERCHANT.value(), Instant.EPOCH, EXPIRES, 100).stream()
@@ -912,16 +914,18 @@ class DynamoDbTokenStoreTest {
                 .forEach(store::insert);
         store.revoke(MERCHANT, revokedAlone.id(), FIRST_REVOCATION);
         store.revokeAll(OTHER_MERCHANT, FIRST_REVOCATION);
-        store.revoke(MERCHANT, parent.id(), REVOKE_ALL);
+        TokenRecord revoked = store.revoke(MERCHANT, parent.id(), REVOKE_ALL).orElseThrow();
 
-        DescendantRevocation first = store.revokeMintedWith(parent, REVOKE_ALL, AUDIT, 100);
-        DescendantRevocation second = store.revokeMintedWith(parent, REVOKE_ALL.plusSeconds(60), AUDIT, 100);
+        DescendantRevocation first = store.revokeMintedWith(revoked, REVOKE_ALL, AUDIT, 100);
+        // Every pointer is done with, the expired child's too, rather than read again by every run until its TTL.
+        assertThat(allItems()).extracting(stored -> stored.get("sk").s()).noneMatch(sk -> sk.startsWith("MINTED#"));
+        DescendantRevocation second = store.revokeMintedWith(revoked, REVOKE_ALL.plusSeconds(60), AUDIT, 100);
 
         assertThat(first).isEqualTo(new DescendantRevocation(2, true));
         assertThat(second).isEqualTo(new DescendantRevocation(0, true));
         assertThat(store.findForOrganisation(MERCHANT, expired.id())).contains(expired);
         assertThat(store.findForOrganisation(MERCHANT, revokedAlone.id()))
-                .contains(revokedAlone.revokedAt(FIRST_REVOCATION));
+                .contains(markedMinted(revokedAlone).revokedAt(FIRST_REVOCATION));
         assertThat(store.findForOrganisation(MERCHANT, belowRevokedAlone.id()))
                 .contains(belowRevokedAlone.revokedAt(REVOKE_ALL));
         assertThat(store.findForOrganisation(PARTNER, belowRevokedWithAll.id()))
@@ -930,7 +934,10 @@ class DynamoDbTokenStoreTest {
 
     /**
      * A run that stops at its limit leaves the rest for the next, which goes on below it: with a limit of 2, a tree
-     * of 7 (a chain of 6 deeper than the limit, and one more child) takes four runs, and every token is revoked once.
+     * of 7 (a chain of 6 deeper than the limit, and one more child) is 12 steps (7 revocations, and the pointers to
+     * the 5 tokens that minted deleted once their children are done), so six runs of two and a last that finds
+     * nothing left; every token is revoked once, and no pointer is left. Passing again through the chain revoked
+     * before costs no step, or no run could get below it.
      */
     @Test
     void aRunStoppedAtItsLimitIsFinishedByTheNextRuns() {
@@ -944,20 +951,83 @@ class DynamoDbTokenStoreTest {
         tree.add(token().mintedWith(parent).build());
         store.insert(parent);
         tree.forEach(store::insert);
-        store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION);
+        TokenRecord revoked = store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION).orElseThrow();
 
         List<DescendantRevocation> runs = new ArrayList<>();
         do {
-            runs.add(store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, 2));
+            runs.add(store.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, 2));
         } while (!runs.get(runs.size() - 1).complete() && runs.size() < 20);
 
-        assertThat(runs).containsExactly(new DescendantRevocation(2, false), new DescendantRevocation(2, false),
-                new DescendantRevocation(2, false), new DescendantRevocation(1, true));
+        assertThat(runs).hasSize(7);
+        assertThat(runs.subList(0, 6)).extracting(DescendantRevocation::complete).containsOnly(false);
+        assertThat(runs.get(6)).isEqualTo(new DescendantRevocation(0, true));
         assertThat(runs.stream().mapToLong(DescendantRevocation::revoked).sum()).isEqualTo(tree.size());
+        assertThat(allItems()).extracting(stored -> stored.get("sk").s()).noneMatch(sk -> sk.startsWith("MINTED#"));
         for (TokenRecord token : tree) {
-            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()))
-                    .contains(token.revokedAt(FIRST_REVOCATION));
+            assertThat(store.findForOrganisation(token.requestedOrganisation(), token.id()).map(TokenRecord::revokedAt))
+                    .contains(FIRST_REVOCATION);
         }
+    }
+
+    /** Almost no token mints: revoking one that did not costs no look for pointers. */
+    @Test
+    void revokeMintedWithSendsNothingForATokenThatMintedNothing() {
+        CountingDynamoDbClient counting = new CountingDynamoDbClient();
+        DynamoDbTokenStore counted = new DynamoDbTokenStore(counting.client(), table, RETENTION);
+        TokenRecord parent = token().build();
+        TokenRecord minter = token().build();
+        store.insert(parent);
+        store.insert(minter);
+        store.insert(token().mintedWith(minter).build());
+        TokenRecord revoked = counted.revoke(MERCHANT, parent.id(), FIRST_REVOCATION).orElseThrow();
+        TokenRecord revokedMinter = counted.revoke(MERCHANT, minter.id(), FIRST_REVOCATION).orElseThrow();
+        counting.takeCalls();
+
+        assertThat(counted.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, 100))
+                .isEqualTo(new DescendantRevocation(0, true));
+        assertThat(counting.takeCalls()).isEmpty();
+        assertThat(revokedMinter.minted()).isTrue();
+        assertThat(counted.revokeMintedWith(revokedMinter, FIRST_REVOCATION, AUDIT, 100))
+                .isEqualTo(new DescendantRevocation(1, true));
+        assertThat(counting.takeCalls()).contains("QueryRequest");
+    }
+
+    /**
+     * The stolen-token runbook's order: a revoke-all of the organisation, then a revocation of the parent by id,
+     * whose children are all revoked already. Each of those is still read and its pointer deleted, and that counts
+     * against the limit, so every run sends a bounded number of calls (one query, one read of the revoke-all's end,
+     * a read and a delete per child) and the next run goes on where it stopped.
+     */
+    @Test
+    void childrenRevokedBeforeByARevokeAllAreDoneWithInRunsOfBoundedCalls() {
+        CountingDynamoDbClient counting = new CountingDynamoDbClient();
+        DynamoDbTokenStore counted = new DynamoDbTokenStore(counting.client(), table, RETENTION);
+        TokenRecord parent = token().requestedFor(PARTNER).build();
+        store.insert(parent);
+        for (int i = 0; i < 25; i++) {
+            store.insert(token().mintedWith(parent).build());
+        }
+        store.revokeAll(MERCHANT, REVOKE_ALL);
+        TokenRecord revoked = store.revoke(PARTNER, parent.id(), REVOKE_ALL).orElseThrow();
+        counting.takeCalls();
+
+        List<DescendantRevocation> runs = new ArrayList<>();
+        List<List<String>> calls = new ArrayList<>();
+        do {
+            runs.add(counted.revokeMintedWith(revoked, REVOKE_ALL, AUDIT, 10));
+            calls.add(counting.takeCalls());
+        } while (!runs.get(runs.size() - 1).complete() && runs.size() < 10);
+
+        assertThat(runs).containsExactly(new DescendantRevocation(0, false), new DescendantRevocation(0, false),
+                new DescendantRevocation(0, true));
+        for (List<String> run : calls) {
+            assertThat(run).filteredOn("QueryRequest"::equals).hasSize(1);
+            assertThat(run).filteredOn("GetItemRequest"::equals).hasSize(1);
+            assertThat(run).filteredOn("BatchGetItemRequest"::equals).hasSizeLessThanOrEqualTo(10);
+            assertThat(run).filteredOn("DeleteItemRequest"::equals).hasSizeLessThanOrEqualTo(10);
+            assertThat(run).hasSizeLessThanOrEqualTo(22);
+        }
+        assertThat(allItems()).extracting(stored -> stored.get("sk").s()).noneMatch(sk -> sk.startsWith("MINTED#"));
     }
 
     /**
@@ -995,8 +1065,8 @@ class DynamoDbTokenStoreTest {
         Future<DescendantRevocation> revocation = threads.submit(() -> {
             start.await();
             someStored.await();
-            assertThat(store.revoke(PARTNER, parent.id(), FIRST_REVOCATION)).isPresent();
-            return store.revokeMintedWith(parent, FIRST_REVOCATION, AUDIT, Integer.MAX_VALUE);
+            TokenRecord revoked = store.revoke(PARTNER, parent.id(), FIRST_REVOCATION).orElseThrow();
+            return store.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, Integer.MAX_VALUE);
         });
         start.countDown();
         for (Future<?> minter : minters) {
@@ -1052,6 +1122,15 @@ class DynamoDbTokenStoreTest {
     private Map<String, AttributeValue> item(String partition, String sort) {
         return client.getItem(request -> request.tableName(table).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS(sort)))).item();
+    }
+
+    /** The record as the store shows it once a token was minted with it. */
+    private static TokenRecord markedMinted(TokenRecord token) {
+        return new TokenRecord(token.id(), token.requestedOrganisation(), token.requestingOrganisation(),
+                token.accessType(), token.requestingAccessType(), token.parentId(), token.scopes(),
+                token.ipFiltering(), token.mtlsFilter(), token.createdAt(), token.expiresAt(), token.generation(),
+                token.revokedAt(), token.applicationToken(), token.resourceId(), token.keyId(), token.lineage(),
+                token.parentToken(), true);
     }
 
     private static TokenId newTokenId() {
