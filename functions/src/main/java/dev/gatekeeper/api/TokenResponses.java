@@ -4,13 +4,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.gatekeeper.core.token.IntrospectedToken;
 import dev.gatekeeper.core.token.IssuedToken;
-import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.RevokedToken;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 
 /** The success responses of the token operations: Gatekeeper envelopes and links, and the OAuth endpoints' answers. */
 public final class TokenResponses {
+    /**
+     * On a revocation's response when tokens minted with the revoked token may still be live: the request revoked
+     * what it could within its limit (or met an error after revoking the token itself), and repeating it goes on.
+     * A header, as the bodies are the Gatekeeper contract's.
+     */
+    public static final String MINTED_TOKENS_REMAIN = "Gatekeeper-Minted-Tokens-Remain";
+
     private TokenResponses() {
     }
 
@@ -22,8 +30,9 @@ public final class TokenResponses {
     }
 
     /** 200 with the revoked token; no {@code accessToken}, since the token itself is never stored. */
-    public static APIGatewayProxyResponseEvent revoked(String uri, TokenRecord token) {
-        return ApiResponse.json(200, JsonResponses.token(uri, token, null, List.of()));
+    public static APIGatewayProxyResponseEvent revoked(String uri, RevokedToken token) {
+        return mintedTokensRemain(ApiResponse.json(200, JsonResponses.token(uri, token.record(), null, List.of())),
+                token.mintedTokensRemain());
     }
 
     public static APIGatewayProxyResponseEvent revokedAll(String uri, long count) {
@@ -39,8 +48,19 @@ public final class TokenResponses {
      * RFC 7009: 200 whatever happened to the token, so the answer says nothing about it. The RFC leaves the body
      * empty; an empty JSON object keeps the {@code application/json} content type honest.
      */
-    public static APIGatewayProxyResponseEvent oauthRevoked() {
-        return ApiResponse.json(200, "{}");
+    public static APIGatewayProxyResponseEvent oauthRevoked(Optional<RevokedToken> token) {
+        return mintedTokensRemain(ApiResponse.json(200, "{}"),
+                token.filter(RevokedToken::mintedTokensRemain).isPresent());
+    }
+
+    private static APIGatewayProxyResponseEvent mintedTokensRemain(APIGatewayProxyResponseEvent response,
+                                                                   boolean remain) {
+        if (remain) {
+            var headers = new HashMap<>(response.getHeaders());
+            headers.put(MINTED_TOKENS_REMAIN, "true");
+            response.setHeaders(headers);
+        }
+        return response;
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.gatekeeper.api.FormBodies;
 import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
+import dev.gatekeeper.core.token.RevokedToken;
+import java.util.Optional;
 
 /**
  * POST /oauth2/revoke (RFC 7009): revokes the form's {@code token} if the caller may revoke it (issued to it, or
@@ -30,11 +32,10 @@ public final class OAuthRevokeTokenHandler
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handle("revokeTokenOAuth", event, context, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
                 (request, caller, metrics) -> {
-                    if (gatekeeper.revocation().revokePresented(caller.organisation(),
-                            FormBodies.tokenParameter(request.body().orElse(null)), request.audit(caller))) {
-                        metrics.tokenRevoked();
-                    }
-                    return TokenResponses.oauthRevoked();
+                    Optional<RevokedToken> token = gatekeeper.revocation().revokePresented(caller.organisation(),
+                            FormBodies.tokenParameter(request.body().orElse(null)), request.audit(caller));
+                    token.ifPresent(metrics::tokenRevoked);
+                    return TokenResponses.oauthRevoked(token);
                 });
     }
 }

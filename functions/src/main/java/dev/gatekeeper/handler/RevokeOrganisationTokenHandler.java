@@ -9,7 +9,7 @@ import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.organisation.Organisation;
-import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.RevokedToken;
 
 /** {@code revokeTokenForOrganisationUsingPOST}: POST /organisations/{encodedOrganisationId}/tokens/{tokenId}/revoke, a partner revokes one token of an organisation below it. */
 public final class RevokeOrganisationTokenHandler
@@ -30,10 +30,10 @@ public final class RevokeOrganisationTokenHandler
                 (request, caller, metrics) -> {
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
-                    TokenRecord token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"),
+                    RevokedToken token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"),
                             request.audit(caller));
-                    metrics.tokenRevoked();
-                    return TokenResponses.revoked("/organisations/" + target.id() + "/tokens/" + token.id() + "/revoke", token);
+                    metrics.tokenRevoked(token);
+                    return TokenResponses.revoked("/organisations/" + target.id() + "/tokens/" + token.record().id() + "/revoke", token);
                 });
     }
 }

@@ -8,7 +8,7 @@ import dev.gatekeeper.api.ApiEndpoint.BodyKind;
 import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
-import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.RevokedToken;
 
 /** {@code revokeTokenUsingPOST}: POST /tokens/{tokenId}/revoke, revokes one token issued to the caller. */
 public final class RevokeTokenHandler
@@ -27,10 +27,10 @@ public final class RevokeTokenHandler
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return gatekeeper.endpoint().handle("revokeTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
                 (request, caller, metrics) -> {
-                    TokenRecord token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"),
+                    RevokedToken token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"),
                             request.audit(caller));
-                    metrics.tokenRevoked();
-                    return TokenResponses.revoked("/tokens/" + token.id() + "/revoke", token);
+                    metrics.tokenRevoked(token);
+                    return TokenResponses.revoked("/tokens/" + token.record().id() + "/revoke", token);
                 });
     }
 }

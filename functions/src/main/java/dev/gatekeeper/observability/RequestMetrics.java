@@ -1,6 +1,7 @@
 package dev.gatekeeper.observability;
 
 import dev.gatekeeper.core.error.AuthFailure;
+import dev.gatekeeper.core.token.RevokedToken;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public final class RequestMetrics {
         TOKENS_REVOKED("TokensRevoked"),
         REVOKE_ALL_CALLS("RevokeAllCalls"),
         REVOKED_BY_REVOKE_ALL("RevokedByRevokeAll"),
+        MINTED_TOKENS_REMAIN("MintedTokensRemain"),
         AUTH_FAILURES("AuthFailures"),
         DEPENDENCY_ERRORS("DependencyErrors");
 
@@ -50,9 +52,15 @@ public final class RequestMetrics {
         add(Count.TOKENS_ISSUED, 1);
     }
 
-    /** A single token revoked on request (a repeated, idempotent revocation counts again). */
-    public void tokenRevoked() {
+    /**
+     * A single token revoked on request (a repeated, idempotent revocation counts again); and, if the revocation of
+     * the tokens minted with it stopped before it was done, one {@code MintedTokensRemain}, to alarm on.
+     */
+    public void tokenRevoked(RevokedToken token) {
         add(Count.TOKENS_REVOKED, 1);
+        if (token.mintedTokensRemain()) {
+            add(Count.MINTED_TOKENS_REMAIN, 1);
+        }
     }
 
     /** A revoke-all, and the number of active tokens it revoked. */

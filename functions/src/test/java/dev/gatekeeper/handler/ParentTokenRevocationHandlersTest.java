@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatekeeper.api.AuthorizerEndpoint;
+import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.core.audit.AuditAction;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.OrganisationId;
@@ -18,8 +19,10 @@ import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStore;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
+import dev.gatekeeper.testing.CapturedOutput;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.LocalDynamoDb;
 import dev.gatekeeper.testing.TestLambdaContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Tokens minted with a bearer token end with it, through the API: a partner's token mints one for its merchant,
@@ -88,6 +92,71 @@ class ParentTokenRevocationHandlersTest {
         });
         // Counted one by one: the merchant's revoke-all finds only the other partner token's child.
         assertThat(tokens.revokeAll(MERCHANT, gk.clock.instant())).isEqualTo(1);
+    }
+
+    /**
+     * More tokens minted than one request may revoke: the response is the usual 200 with the one header saying more
+     * remain, and one {@code MintedTokensRemain} in its metrics; repeating the revocation (here as RFC 7009) goes on
+     * and, done, answers without either.
+     */
+    @Test
+    void aRevocationThatLeavesMintedTokensLiveSaysSoInAHeaderAndAMetricUntilRepeated() {
+        Response parent = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        List<Response> children = new ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            children.add(gk.requestTokenWithBearer(parent.accessToken(), ADMIN_TOKEN));
+        }
+
+        JsonNode firstMetrics;
+        Response first;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            first = revoke(MERCHANT_KEY, parent);
+            firstMetrics = output.metricLines().get(0);
+        }
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.raw().getHeaders()).containsEntry(TokenResponses.MINTED_TOKENS_REMAIN, "true");
+        assertThat(first.data().get("status").asText()).isEqualTo("REVOKED");
+        assertThat(firstMetrics.get("MintedTokensRemain").asLong()).isEqualTo(1);
+        assertThat(children.stream().filter(child -> stored(MERCHANT, child).revokedAt() == null)).hasSize(1);
+
+        JsonNode secondMetrics;
+        Response second;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            second = gk.invoke(OAuthRevokeTokenHandler::new, ApiEvents.post("/oauth2/revoke").apiKey(MERCHANT_KEY)
+                    .form("token=" + URLEncoder.encode(parent.accessToken(), StandardCharsets.UTF_8)).build());
+            secondMetrics = output.metricLines().get(0);
+        }
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.raw().getHeaders()).doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+        assertThat(secondMetrics.has("MintedTokensRemain")).isFalse();
+        assertThat(children).allSatisfy(child -> assertThat(stored(MERCHANT, child).revokedAt()).isNotNull());
+        assertThat(revoke(MERCHANT_KEY, children.get(0)).raw().getHeaders())
+                .doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+    }
+
+    /**
+     * The token itself is revoked, committed, before its children are looked at: an error there (here damaged data,
+     * the end of the merchant's revoke-all gone) is not the request's. The answer is the usual 200, saying more remain,
+     * with nothing of the error in it.
+     */
+    @Test
+    void anErrorWhileRevokingMintedTokensStillAnswersTheRevocationSayingMoreRemain() {
+        Response partners = gk.requestToken(PARTNER_KEY, BANKADMIN_TOKEN);
+        mintFor("merchant01", partners);
+        assertThat(revokeAll(PARTNER_KEY, "/organisations/merchant01/tokens/revoke").status()).isEqualTo(200);
+        LocalDynamoDb.shared().client().deleteItem(request -> request.tableName(gk.tableName).key(Map.of(
+                "pk", AttributeValue.fromS("merchant01"),
+                "sk", AttributeValue.fromS("GENERATION#" + "0".repeat(20)))));
+
+        Response revoked = revoke(PARTNER_KEY, partners);
+
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.raw().getHeaders()).containsEntry(TokenResponses.MINTED_TOKENS_REMAIN, "true");
+        assertThat(revoked.data().get("status").asText()).isEqualTo("REVOKED");
+        assertThat(revoked.raw().getBody()).doesNotContain("generation");
+        assertThat(stored(PARTNER, partners).revokedAt()).isNotNull();
     }
 
     @Test

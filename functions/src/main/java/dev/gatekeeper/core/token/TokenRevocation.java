@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenRevocation {
     /**
-     * Tokens minted with a revoked token that one request revokes at most (each costs a few round trips), so it
-     * ends well within the function's time limit; revoking the token again goes on from where it stopped.
+     * Steps one request takes at most in revoking the tokens minted with a revoked token (a step, a few round
+     * trips, revokes one or is done with one revoked before: see {@link TokenStore#revokeMintedWith}), so it ends well
+     * within the function's time limit; revoking the token again goes on from where it stopped.
      */
     static final int DESCENDANTS_PER_REQUEST = 100;
     private static final Logger LOG = LoggerFactory.getLogger(TokenRevocation.class);
@@ -36,40 +37,51 @@ public final class TokenRevocation {
      * first revocation time (and finishes revoking the tokens minted with it, if an earlier call did not).
      * A malformed, unknown or foreign id is the same 404.
      */
-    public TokenRecord revoke(Organisation holder, String encodedTokenId, AuditContext audit) {
+    public RevokedToken revoke(Organisation holder, String encodedTokenId, AuditContext audit) {
         TokenId id = TokenId.parse(encodedTokenId).orElseThrow(TokenRevocation::notFound);
         Instant at = Instant.ofEpochMilli(clock.millis());
         TokenRecord token = store.revoke(holder.id(), id, at, audit).orElseThrow(TokenRevocation::notFound);
-        revokeMintedWith(token, at, audit);
-        return token;
+        return new RevokedToken(token, !revokeMintedWith(token, at, audit));
     }
 
     /**
      * RFC 7009: revokes the token presented, if it is one {@code caller} may revoke by id (issued to it, or
-     * requested by it, as {@link #revoke} allows), and answers whether it is revoked now. Nothing happens for any
+     * requested by it, as {@link #revoke} allows), and answers it if it is revoked now. Nothing happens for any
      * other token, and the caller is not told which case applied.
      *
      * <p>The id is taken from the token only after its signature verifies, so no one can revoke a token by
      * forging a JWT around its id. A token that no longer verifies (expired) needs no revocation.
      */
-    public boolean revokePresented(Organisation caller, String token, AuditContext audit) {
+    public Optional<RevokedToken> revokePresented(Organisation caller, String token, AuditContext audit) {
         Instant at = Instant.ofEpochMilli(clock.millis());
-        Optional<TokenRecord> revoked = verifier.verifyOrExplain(token)
-                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), at, audit));
-        revoked.ifPresent(record -> revokeMintedWith(record, at, audit));
-        return revoked.isPresent();
+        return verifier.verifyOrExplain(token)
+                .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), at, audit))
+                .map(record -> new RevokedToken(record, !revokeMintedWith(record, at, audit)));
     }
 
     /**
      * Ends what the revoked {@code token} handed on: whoever held it could mint tokens with it, which must not
      * outlive it. Runs even when the token was revoked before, so a revocation repeated finishes the job.
+     *
+     * <p>An error here is not the request's: the token itself is revoked, committed, and answering 503 would say
+     * otherwise. It is logged, and reported as work left, which revoking the token again goes on with.
+     *
+     * @return whether no token minted with it is left to revoke
      */
-    private void revokeMintedWith(TokenRecord token, Instant at, AuditContext audit) {
-        DescendantRevocation descendants = store.revokeMintedWith(token, at, audit, DESCENDANTS_PER_REQUEST);
+    private boolean revokeMintedWith(TokenRecord token, Instant at, AuditContext audit) {
+        DescendantRevocation descendants;
+        try {
+            descendants = store.revokeMintedWith(token, at, audit, DESCENDANTS_PER_REQUEST);
+        } catch (RuntimeException e) {
+            LOG.error("Revoking the tokens minted with token {} failed part-way: revoking it again goes on",
+                    token.id(), e);
+            return false;
+        }
         if (!descendants.complete()) {
             LOG.warn("Revoked {} tokens minted with token {}, more remain: revoking it again goes on",
                     descendants.revoked(), token.id());
         }
+        return descendants.complete();
     }
 
     /** Revokes every token of {@code holder}; returns how many were active until now. */
