@@ -105,11 +105,14 @@ public interface TokenStore {
      * {@code parent}, and every live token minted with those, and so on: wherever they are stored, visible to the
      * parent's holder or not. Run it after revoking {@code parent} (from then on no child of it can be stored, so
      * none is missed); tokens already revoked are not revoked again but still searched for children, so running it
-     * again finishes what an interrupted run left.
+     * again finishes what an interrupted run left. Only tokens whose record says {@link TokenRecord#minted()} are
+     * searched, so a token that minted nothing costs nothing here.
      *
-     * @param limit how many tokens this call revokes at most, so a request's work stays bounded; the rest is left
-     *              for the next run, which reads again only the tokens on the way to where this one stopped (what an
-     *              earlier run finished is not read again)
+     * @param parent the record as {@link #revoke} returned it: its {@code minted} is as of its revocation
+     * @param limit  how many steps this call takes at most, so a request's work stays bounded: a step revokes a
+     *               token, or is done for good with one (revoked before, expired, no longer stored), a few round trips
+     *               each. The rest is left for the next run, which reads again only the tokens on the way to where
+     *               this one stopped (what an earlier run finished is not read again)
      */
     DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit);
 
