@@ -84,7 +84,9 @@ class HostileInputHandlersTest {
             assertThat(after).as("a refused request stores nothing and revokes nothing").isEqualTo(before);
         } else {
             assertThat(response.data().get("status").asText()).isEqualTo("ACTIVE");
-            assertThat(after).hasSize(before.size() + 1).containsAll(before);
+            // A token minted with the existing one marks it as having minted; nothing else of it changes.
+            assertThat(after).hasSize(before.size() + 1)
+                    .usingRecursiveFieldByFieldElementComparatorIgnoringFields("minted").containsAll(before);
         }
     }
 
