@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  * deployed with: the issuing ones with the private signing keys, every other one with the public key set only.
  */
 class DynamoDbFaultsTest {
-    private static final String ISSUE_BODY = "{\"scopes\":[\"admin\"]}";
+    static final String ISSUE_BODY = "{\"scopes\":[\"admin\"]}";
     private static final String TRANSACT_WRITE = "TransactWriteItems";
     static final Fault[] SERVICE_FAULTS = {
         Fault.DYNAMODB_THROUGHPUT_EXCEEDED, Fault.DYNAMODB_THROTTLING, Fault.DYNAMODB_INTERNAL_ERROR};
