@@ -89,7 +89,6 @@ final class Items {
         return value.l().stream().map(AttributeValue::s).toList();
     }
 
-    /** The cancellation reason code of the transaction's {@code index}-th action, or "" if none was given. */
     /** A transactional put that never overwrites: it fails if an item with the same key exists. */
     static TransactWriteItem putNew(String tableName, Map<String, AttributeValue> item) {
         return TransactWriteItem.builder().put(Put.builder()
@@ -100,6 +99,7 @@ final class Items {
                 .build()).build();
     }
 
+    /** The cancellation reason code of the transaction's {@code index}-th action, or "" if none was given. */
     static String reason(TransactionCanceledException e, int index) {
         List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
         if (index >= reasons.size() || reasons.get(index).code() == null) {
