@@ -14,23 +14,34 @@ import dev.gatekeeper.testing.AuthorizerEvents;
 import dev.gatekeeper.testing.CapturedOutput;
 import dev.gatekeeper.testing.GatekeeperFixture;
 import dev.gatekeeper.testing.GatekeeperFixture.Response;
+import dev.gatekeeper.testing.LocalDynamoDb;
 import dev.gatekeeper.testing.MotoServer;
 import dev.gatekeeper.testing.TestLambdaContext;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.secretsmanager.model.DeleteSecretRequest;
 
 /** Each request publishes one EMF line, read here the way CloudWatch reads it: the declared metrics and their values. */
 class MetricsHandlersTest {
     private static final String ISSUE_BODY = "{\"scopes\":[\"admin\"],\"expiresIn\":600}";
+    private static final String MINTED_TOKENS_REMAIN_METRIC = "MintedTokensRemain";
+    private static final Path REPO_ROOT = Path.of(System.getProperty("gatekeeper.repoRoot", ".."));
 
     private final GatekeeperFixture gk = GatekeeperFixture.create();
 
@@ -53,8 +64,7 @@ class MetricsHandlersTest {
         for (JsonNode directive : document.at("/_aws/CloudWatchMetrics")) {
             assertThat(directive.get("Namespace").asText()).isEqualTo("Gatekeeper");
             if (directive.get("Dimensions").toString().equals(dimensions)) {
-                directive.get("Metrics").forEach(metric ->
-                        metrics.add(metric.get("Name").asText() + ":" + metric.get("Unit").asText()));
+                metrics.addAll(declared(directive));
             }
         }
         return metrics;
@@ -204,16 +214,101 @@ class MetricsHandlersTest {
                     .allSatisfy(line -> assertThat(line.get("Operation").asText()).isEqualTo(AuthorizerEndpoint.OPERATION));
         }
 
-        String template = Files.readString(Path.of(System.getProperty("gatekeeper.repoRoot", ".."), "template.yaml"));
-        Matcher alarm = Pattern.compile("\\n  AuthorizerErrorsAlarm:\\n(.*?)\\n\\n", Pattern.DOTALL).matcher(template);
-        assertThat(alarm.find()).as("AuthorizerErrorsAlarm in template.yaml").isTrue();
+        String alarm = resource(template(), "AuthorizerErrorsAlarm");
         Set<String> subtracted = new TreeSet<>();
-        Matcher reason = Pattern.compile("- Name: Reason\\s+Value: (\\S+)").matcher(alarm.group(1));
+        Matcher reason = Pattern.compile("- Name: Reason\\s+Value: (\\S+)").matcher(alarm);
         while (reason.find()) {
             subtracted.add(reason.group(1));
         }
         assertThat(subtracted).isEqualTo(reasons).hasSize(5);
-        assertThat(alarm.group(1)).contains("- Name: Operation\n                  Value: " + AuthorizerEndpoint.OPERATION);
+        assertThat(alarm).contains("- Name: Operation\n                  Value: " + AuthorizerEndpoint.OPERATION);
+    }
+
+    /**
+     * The template's MintedTokensRemain alarm watches the metric exactly as the functions publish it. CloudWatch
+     * keeps one series per full dimension set of an EMF line and an alarm names one series per metric, so an alarm
+     * short of a dimension, or with one too many, or naming another function or operation, never fires. Every
+     * function whose handler counts the metric must be in its sum.
+     */
+    @Test
+    void theMintedTokensRemainAlarmInTheTemplateSumsEverySeriesTheRevokeFunctionsPublishItUnder() throws Exception {
+        // A partner's token that minted for its merchant, whose revoke-all record is then lost: each revocation of the
+        // partner's token (again, when already revoked) fails on the child and so counts MintedTokensRemain.
+        Response partners = gk.requestToken(PARTNER_KEY, "{\"scopes\":[\"bankadmin\"],\"expiresIn\":600}");
+        assertThat(gk.invoke(RequestOrganisationTokenHandler::new, ApiEvents.post(
+                "/organisations/{encodedOrganisationId}/tokens", "encodedOrganisationId", "merchant01")
+                .bearer(partners.accessToken()).json(ISSUE_BODY).build()).status()).isEqualTo(201);
+        assertThat(gk.invoke(RevokeOrganisationTokensHandler::new, ApiEvents.post(
+                "/organisations/{encodedOrganisationId}/tokens/revoke", "encodedOrganisationId", "merchant01")
+                .apiKey(PARTNER_KEY).build()).status()).isEqualTo(200);
+        LocalDynamoDb.shared().client().deleteItem(request -> request.tableName(gk.tableName).key(Map.of(
+                "pk", AttributeValue.fromS("merchant01"),
+                "sk", AttributeValue.fromS("GENERATION#" + "0".repeat(20)))));
+        List<JsonNode> lines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            gk.invoke(RevokeTokenHandler::new, ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", partners.tokenId())
+                    .apiKey(PARTNER_KEY).build());
+            gk.invoke(RevokeOrganisationTokenHandler::new, ApiEvents.post(
+                    "/organisations/{encodedOrganisationId}/tokens/{tokenId}/revoke",
+                    "encodedOrganisationId", "partner001", "tokenId", partners.tokenId()).apiKey(PARTNER_KEY).build());
+            gk.invoke(OAuthRevokeTokenHandler::new, ApiEvents.post("/oauth2/revoke").apiKey(PARTNER_KEY)
+                    .form("token=" + URLEncoder.encode(partners.accessToken(), StandardCharsets.UTF_8)).build());
+            lines = output.metricLines();
+        }
+        String template = template();
+
+        // Each series as the alarm must name it: the function's dimension is the deployed function's name, which
+        // the template gives as a Ref to the function whose handler published the line.
+        Set<Map<String, String>> published = new HashSet<>();
+        Set<String> publishingHandlers = new TreeSet<>();
+        for (JsonNode line : lines) {
+            assertThat(line.get(MINTED_TOKENS_REMAIN_METRIC).asLong()).as(line.toString()).isEqualTo(1);
+            publishingHandlers.add(line.get("Function").asText());
+            for (JsonNode directive : line.at("/_aws/CloudWatchMetrics")) {
+                if (!declared(directive).contains(MINTED_TOKENS_REMAIN_METRIC + ":Count")) {
+                    continue;
+                }
+                for (JsonNode dimensionSet : directive.get("Dimensions")) {
+                    Map<String, String> series = new TreeMap<>();
+                    dimensionSet.forEach(dimension -> series.put(dimension.asText(),
+                            dimension.asText().equals("Function")
+                                    ? "!Ref " + functionWithHandler(template, line.get("Function").asText())
+                                    : line.get(dimension.asText()).asText()));
+                    published.add(series);
+                }
+            }
+        }
+        assertThat(publishingHandlers).containsExactly("OAuthRevokeTokenHandler", "RevokeOrganisationTokenHandler",
+                "RevokeTokenHandler");
+        // Nothing else counts it: a handler added later that does must be added to the alarm, and to this test.
+        assertThat(handlersCountingRevocations()).isEqualTo(publishingHandlers);
+
+        String alarm = resource(template, "MintedTokensRemainAlarm");
+        Set<Map<String, String>> watched = new HashSet<>();
+        List<String> ids = new ArrayList<>();
+        Matcher metric = Pattern.compile("- Id: (\\w+)\\s+MetricStat:\\s+Metric:\\s+Namespace: ([^\\n]+)\\s+"
+                + "MetricName: (\\w+)\\s+Dimensions:\\n((?:\\s+- Name: \\w+\\s+Value: [^\\n]+\\n)+)").matcher(alarm);
+        while (metric.find()) {
+            ids.add(metric.group(1));
+            assertThat(metric.group(2)).isEqualTo("!Ref MetricsNamespace");
+            assertThat(metric.group(3)).isEqualTo(MINTED_TOKENS_REMAIN_METRIC);
+            Map<String, String> series = new TreeMap<>();
+            Matcher dimension = Pattern.compile("- Name: (\\w+)\\s+Value: ([^\\n]+)").matcher(metric.group(4));
+            while (dimension.find()) {
+                assertThat(series.put(dimension.group(1), dimension.group(2))).as("a dimension named twice").isNull();
+            }
+            watched.add(series);
+        }
+        assertThat(watched).hasSize(ids.size()).isEqualTo(published);
+        // The functions publish to the namespace the alarm watches.
+        assertThat(template).contains("METRICS_NAMESPACE: !Ref MetricsNamespace");
+        // One expression, returned, summing each series once, with no other metric in the alarm.
+        assertThat(Pattern.compile("- Id: ").matcher(alarm).results().count()).isEqualTo(ids.size() + 1);
+        Matcher sum = Pattern.compile("Expression: ([^\\n]+)\\s+ReturnData: true").matcher(alarm);
+        assertThat(sum.find()).as("the alarm's returned expression").isTrue();
+        assertThat(sum.group(1).split(" \\+ "))
+                .containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> "FILL(" + id + ", 0)").toList());
+        assertThat(Pattern.compile("ReturnData: true").matcher(alarm).results().count()).isOne();
     }
 
     @Test
@@ -227,6 +322,47 @@ class MetricsHandlersTest {
                 .containsExactly("Latency:Milliseconds", "DependencyErrors:Count");
         assertThat(metrics.get("DependencyErrors").asLong()).isEqualTo(1);
         assertThat(metrics.has("TokensIssued")).isFalse();
+    }
+
+    /** The metric names a directive of an EMF document declares, each as Name:Unit. */
+    private static List<String> declared(JsonNode directive) {
+        List<String> metrics = new ArrayList<>();
+        directive.get("Metrics").forEach(metric -> metrics.add(metric.get("Name").asText() + ":" + metric.get("Unit").asText()));
+        return metrics;
+    }
+
+    private static String template() throws IOException {
+        return Files.readString(REPO_ROOT.resolve("template.yaml"));
+    }
+
+    /** The text of a resource of the template, up to the blank line that ends it. */
+    private static String resource(String template, String logicalId) {
+        Matcher resource = Pattern.compile("\\n  " + logicalId + ":\\n(.*?)\\n\\n", Pattern.DOTALL).matcher(template);
+        assertThat(resource.find()).as(logicalId + " in template.yaml").isTrue();
+        return resource.group(1);
+    }
+
+    /** The logical id of the template's function whose handler is the class of this simple name, as deployed. */
+    private static String functionWithHandler(String template, String handlerSimpleName) {
+        String handler = RevokeTokenHandler.class.getPackageName() + "." + handlerSimpleName + "::handleRequest";
+        Matcher function = Pattern.compile("\\n  (\\w+):\\n    Type: AWS::Serverless::Function\\n    Properties:\\n"
+                + "(?:      [^\\n]*\\n)*?      Handler: " + Pattern.quote(handler) + "\\n").matcher(template);
+        assertThat(function.find()).as("a function with handler " + handler + " in template.yaml").isTrue();
+        return function.group(1);
+    }
+
+    /** The classes whose source counts a revoked token (each may publish MintedTokensRemain), by simple name. */
+    private static Set<String> handlersCountingRevocations() throws IOException {
+        Set<String> counting = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(REPO_ROOT.resolve("functions/src/main/java"))) {
+            for (Path source : sources.filter(path -> path.toString().endsWith(".java")).toList()) {
+                String name = source.getFileName().toString().replace(".java", "");
+                if (!name.equals("RequestMetrics") && Files.readString(source).contains("tokenRevoked")) {
+                    counting.add(name);
+                }
+            }
+        }
+        return counting;
     }
 
     /** A request whose credentials are refused, and the reason it must be counted under (none for a non-auth failure). */
