@@ -16,6 +16,7 @@ import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
+import dev.gatekeeper.core.token.TokenRevocation;
 import dev.gatekeeper.core.token.TokenStore;
 import dev.gatekeeper.testing.ApiEvents;
 import dev.gatekeeper.testing.AuthorizerEvents;
@@ -108,10 +109,12 @@ class ParentTokenRevocationHandlersTest {
         }
 
         JsonNode firstMetrics;
+        List<JsonNode> firstLog;
         Response first;
         try (CapturedOutput output = CapturedOutput.start()) {
             first = revoke(MERCHANT_KEY, parent);
             firstMetrics = output.metricLines().get(0);
+            firstLog = output.logLinesOf(TokenRevocation.class);
         }
 
         assertThat(first.status()).isEqualTo(200);
@@ -119,6 +122,12 @@ class ParentTokenRevocationHandlersTest {
         assertThat(first.data().get("status").asText()).isEqualTo("REVOKED");
         assertThat(firstMetrics.get("MintedTokensRemain").asLong()).isEqualTo(1);
         assertThat(children.stream().filter(child -> stored(MERCHANT, child).revokedAt() == null)).hasSize(1);
+        // What an operator needs to finish it with `admin token revoke ORG_ID TOKEN_ID`.
+        assertThat(firstLog).singleElement().satisfies(line -> {
+            assertThat(line.get("level").asText()).isEqualTo("WARN");
+            assertThat(line.get("message").asText()).isEqualTo("Revoked 100 tokens minted with token "
+                    + parent.tokenId() + " of organisation " + MERCHANT + ", more remain: revoking it again goes on");
+        });
 
         JsonNode secondMetrics;
         Response second;
@@ -150,9 +159,19 @@ class ParentTokenRevocationHandlersTest {
                 "pk", AttributeValue.fromS("merchant01"),
                 "sk", AttributeValue.fromS("GENERATION#" + "0".repeat(20)))));
 
-        Response revoked = revoke(PARTNER_KEY, partners);
+        Response revoked;
+        List<JsonNode> log;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            revoked = revoke(PARTNER_KEY, partners);
+            log = output.logLinesOf(TokenRevocation.class);
+        }
 
         assertThat(revoked.status()).isEqualTo(200);
+        assertThat(log).singleElement().satisfies(line -> {
+            assertThat(line.get("level").asText()).isEqualTo("ERROR");
+            assertThat(line.get("message").asText()).startsWith("Revoking the tokens minted with token "
+                    + partners.tokenId() + " of organisation " + PARTNER + " failed part-way");
+        });
         assertThat(revoked.raw().getHeaders()).containsEntry(TokenResponses.MINTED_TOKENS_REMAIN, "true");
         assertThat(revoked.data().get("status").asText()).isEqualTo("REVOKED");
         assertThat(revoked.raw().getBody()).doesNotContain("generation");

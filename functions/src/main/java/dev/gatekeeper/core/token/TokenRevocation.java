@@ -73,13 +73,14 @@ public final class TokenRevocation {
         try {
             descendants = store.revokeMintedWith(token, at, audit, DESCENDANTS_PER_REQUEST);
         } catch (RuntimeException e) {
-            LOG.error("Revoking the tokens minted with token {} failed part-way: revoking it again goes on",
-                    token.id(), e);
+            // The organisation too: it is what `admin token revoke ORG_ID TOKEN_ID` needs to finish the job.
+            LOG.error("Revoking the tokens minted with token {} of organisation {} failed part-way: revoking it again"
+                    + " goes on", token.id(), token.requestedOrganisation(), e);
             return false;
         }
         if (!descendants.complete()) {
-            LOG.warn("Revoked {} tokens minted with token {}, more remain: revoking it again goes on",
-                    descendants.revoked(), token.id());
+            LOG.warn("Revoked {} tokens minted with token {} of organisation {}, more remain: revoking it again goes"
+                    + " on", descendants.revoked(), token.id(), token.requestedOrganisation());
         }
         return descendants.complete();
     }
