@@ -53,9 +53,9 @@ final class AdminTable implements AutoCloseable {
         this.description = description;
         this.client = client;
         this.credentials = credentials;
+        // The CLI's own changes are audited (as the administrator's) with the service's default retention.
         this.organisations = new DynamoDbOrganisationRegistry(client, name);
         this.apiKeys = new DynamoDbApiKeyRegistry(client, name);
-        // The CLI's own revocations are audited (as the administrator's) with the service's default retention.
         this.tokens = new DynamoDbTokenStore(client, name, UNUSED_RETENTION);
         this.audit = new DynamoDbAuditLog(client, name, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION);
     }

@@ -3,7 +3,8 @@ package dev.gatekeeper.admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "audit",
-        description = "Reads the audit trail: token issuance, revocation, revoke-all and refused credentials.",
+        description = "Reads the audit trail: token issuance, revocation, revoke-all, refused credentials, and "
+                + "organisations created and updated, API keys issued and deactivated.",
         subcommands = {ListAuditCommand.class})
 final class AuditCommand {
 }

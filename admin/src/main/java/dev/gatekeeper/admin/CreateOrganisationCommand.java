@@ -14,7 +14,8 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "create",
         description = {"Creates an organisation: a merchant (CR), a partner (BN) or a partner group (BG).",
                 "A merchant may sit below a partner or partner group, a partner below a partner group; a partner "
-                        + "group has no parent. Giving --allow-ip turns IP filtering on."})
+                        + "group has no parent. Giving --allow-ip turns IP filtering on.",
+                "The creation leaves an audit record (ORGANISATION_CREATED, with the new profile)."})
 final class CreateOrganisationCommand extends AdminSubcommand {
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int ID_LENGTH = 10;
@@ -64,7 +65,7 @@ final class CreateOrganisationCommand extends AdminSubcommand {
         Organisation organisation = new Organisation(newId, name.strip(), type, parent,
                 new LinkedHashSet<>(scopes), new LinkedHashSet<>(products), !allowedIps.isEmpty(), allowedIps, mtls);
         try {
-            table().organisations().create(organisation);
+            table().organisations().create(organisation, admin().clock().instant());
         } catch (IllegalStateException e) {
             throw new AdminFailure("Organisation " + newId + " already exists");
         }

@@ -128,14 +128,15 @@ final class OutputFormat {
         }));
     }
 
+    /** The reason last: for an organisation's creation or update it is a line of its own length. */
     static String auditTable(List<AuditEvent> events) {
-        TextTable table = new TextTable("TIME", "ACTION", "OUTCOME", "REASON", "ACTING", "TOKEN ID", "COUNT",
-                "SOURCE IP", "REQUEST ID");
+        TextTable table = new TextTable("TIME", "ACTION", "OUTCOME", "ACTING", "TOKEN ID", "COUNT", "SOURCE IP",
+                "REQUEST ID", "REASON");
         for (AuditEvent event : events) {
-            table.row(event.time().toString(), event.action().name(), event.outcome(), blank(event.reason()),
+            table.row(event.time().toString(), event.action().name(), event.outcome(),
                     blank(orNull(event.actingOrganisation())), blank(event.tokenId()),
                     event.count() == null ? "" : event.count().toString(), blank(event.sourceIp()),
-                    blank(event.requestId()));
+                    blank(event.requestId()), blank(event.reason()));
         }
         return table.render();
     }

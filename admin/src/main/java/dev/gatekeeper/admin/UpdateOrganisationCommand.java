@@ -2,11 +2,10 @@ package dev.gatekeeper.admin;
 
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.core.organisation.ProfileChange;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Parameters;
                         + "it and see its tokens.",
                 "The change is written only if the profile is still the one read, so a concurrent change is "
                         + "never lost: the command then fails and can be run again. Functions cache profiles for "
-                        + "up to 30 s, so every function sees the change within 30 s."})
+                        + "up to 30 s, so every function sees the change within 30 s.",
+                "A change leaves an audit record (ORGANISATION_UPDATED, each attribute changed before and after)."})
 final class UpdateOrganisationCommand extends AdminSubcommand {
     @Parameters(paramLabel = "ID", converter = ArgumentConverters.OrganisationIds.class,
             description = "The organisation's id.")
@@ -86,7 +86,7 @@ final class UpdateOrganisationCommand extends AdminSubcommand {
                 mtls != null ? mtls : before.mtlsFilter());
         if (!after.equals(before)) {
             try {
-                table().organisations().update(before, after);
+                table().organisations().update(before, after, admin().clock().instant());
             } catch (IllegalStateException e) {
                 throw new AdminFailure("Organisation " + id + " was changed or removed by someone else while it "
                         + "was being updated; nothing was written. Run the command again.");
@@ -97,37 +97,15 @@ final class UpdateOrganisationCommand extends AdminSubcommand {
 
     /** One line per attribute that changed, before and after, then when the functions will see it. */
     private static String changes(Organisation before, Organisation after) {
-        List<String> lines = new ArrayList<>();
         String kind = ParentRule.kind(before.accessType()) + " " + before.id();
-        change(lines, "name", quoted(before.name()), quoted(after.name()));
-        change(lines, "allowedScopes", listed(sorted(before.allowedScopes())), listed(sorted(after.allowedScopes())));
-        change(lines, "products", listed(sorted(before.products())), listed(sorted(after.products())));
-        change(lines, "ipFiltering", String.valueOf(before.ipFiltering()), String.valueOf(after.ipFiltering()));
-        change(lines, "allowedIps", listed(before.allowedIps()), listed(after.allowedIps()));
-        change(lines, "mtlsFilter", String.valueOf(before.mtlsFilter()), String.valueOf(after.mtlsFilter()));
-        if (lines.isEmpty()) {
+        List<ProfileChange> changes = ProfileChange.between(before, after);
+        if (changes.isEmpty()) {
             return "No change to " + kind + ": it already has these settings";
         }
-        lines.add(0, "Updated " + kind + ":");
+        List<String> lines = new ArrayList<>();
+        lines.add("Updated " + kind + ":");
+        changes.forEach(change -> lines.add("  " + change));
         lines.add("Functions cache organisation profiles for up to 30 s: every function sees the change within 30 s.");
         return String.join(System.lineSeparator(), lines);
-    }
-
-    private static void change(List<String> lines, String attribute, String before, String after) {
-        if (!Objects.equals(before, after)) {
-            lines.add("  " + attribute + ": " + before + " -> " + after);
-        }
-    }
-
-    private static String quoted(String value) {
-        return "\"" + value + "\"";
-    }
-
-    private static String listed(List<String> values) {
-        return values.isEmpty() ? "(none)" : String.join(",", values);
-    }
-
-    private static List<String> sorted(Collection<String> values) {
-        return values.stream().sorted().toList();
     }
 }

@@ -8,6 +8,8 @@ import dev.gatekeeper.admin.AdminCli.Result;
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.KeyLineage;
@@ -74,6 +76,25 @@ class ApiKeyCommandsTest {
         assertThat(issued.out()).isEmpty();
         assertThat(issued.err()).isEqualTo("error: Organisation nobody0000 not found\n");
         assertThat(cli.apiKeys().listFor(new OrganisationId("nobody0000"))).isEmpty();
+        assertThat(cli.audit().find("nobody0000", Instant.EPOCH, LATER, 10)).isEmpty();
+    }
+
+    @Test
+    void issueLeavesAnAuditRecordNamingTheKeyByItsIdAndLabelNeverTheKeyOrItsHash() throws Exception {
+        String apiKey = issueKey("checkout server");
+
+        JsonNode trail = new ObjectMapper().readTree(cli.run("audit", "list", "merchant01", "--json").out());
+        assertThat(trail).filteredOn(record -> record.get("action").asText().equals("API_KEY_ISSUED"))
+                .singleElement().satisfies(record -> {
+                    assertThat(record.get("reason").asText())
+                            .isEqualTo("API key " + keyId(apiKey) + " labelled \"checkout server\"");
+                    assertThat(record.get("time").asText()).isEqualTo(AdminCli.NOW.toString());
+                    assertThat(record.get("requestId").asText()).isEqualTo("admin-cli");
+                    assertThat(record.get("actingOrganisation").isNull()).isTrue();
+                    assertThat(record.get("outcome").asText()).isEqualTo("SUCCEEDED");
+                });
+        assertThat(trail.toString()).doesNotContain(apiKey).doesNotContain(ApiKeyHash.of(apiKey).value())
+                .doesNotContain(apiKey.substring(ApiKeyGenerator.PREFIX.length()));
     }
 
     @Test
@@ -206,15 +227,17 @@ class ApiKeyCommandsTest {
         cli.run("key", "revoke", "merchant01", keyId(apiKey));
 
         Result trail = cli.run("audit", "list", "merchant01");
-        assertThat(trail.out().lines().skip(1)).singleElement().asString()
-                .startsWith(AdminCli.NOW + "  API_KEY_DEACTIVATED  SUCCEEDED  API key " + keyId(apiKey) + "  -");
+        assertThat(trail.out().lines().filter(line -> line.contains("API_KEY_DEACTIVATED"))).singleElement()
+                .asString().startsWith(AdminCli.NOW + "  API_KEY_DEACTIVATED")
+                .endsWith("  admin-cli   API key " + keyId(apiKey));
     }
 
     @Test
     void revokeOfAnUnknownKeyLeavesNoAuditRecord() {
         cli.run("key", "revoke", "merchant01", "000000000000");
 
-        assertThat(cli.audit().find("merchant01", Instant.EPOCH, LATER, 10)).isEmpty();
+        assertThat(cli.audit().find("merchant01", Instant.EPOCH, LATER, 10)).extracting(AuditEvent::action)
+                .containsExactly(AuditAction.ORGANISATION_CREATED);
     }
 
     @Test

@@ -43,14 +43,11 @@ class AuditCommandsTest {
 
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out()).isEqualTo("""
-                TIME                  ACTION         OUTCOME    REASON  ACTING      TOKEN ID  COUNT  SOURCE IP    \
-                REQUEST ID
-                2026-03-01T08:30:00Z  TOKEN_ISSUED   SUCCEEDED  -       merchant01  tok-1     -      203.0.113.7  \
-                req-tok-1
-                2026-03-01T09:30:00Z  TOKEN_REVOKED  SUCCEEDED  -       partner001  tok-1     -      203.0.113.7  \
-                req-tok-1
-                2026-03-01T10:20:00Z  TOKEN_ISSUED   SUCCEEDED  -       merchant01  tok-2     -      203.0.113.7  \
-                req-tok-2
+                TIME                  ACTION         OUTCOME    ACTING      TOKEN ID  COUNT  SOURCE IP    REQUEST ID  \
+                REASON
+                2026-03-01T08:30:00Z  TOKEN_ISSUED   SUCCEEDED  merchant01  tok-1     -      203.0.113.7  req-tok-1   -
+                2026-03-01T09:30:00Z  TOKEN_REVOKED  SUCCEEDED  partner001  tok-1     -      203.0.113.7  req-tok-1   -
+                2026-03-01T10:20:00Z  TOKEN_ISSUED   SUCCEEDED  merchant01  tok-2     -      203.0.113.7  req-tok-2   -
                 """);
     }
 
@@ -88,10 +85,34 @@ class AuditCommandsTest {
 
         assertThat(cli.run("token", "revoke-all", "merchant02").exitCode()).isZero();
 
-        JsonNode record = json(cli.run("audit", "list", "merchant02", "--json")).get(0);
+        JsonNode record = json(cli.run("audit", "list", "merchant02", "--json")).get(1);
         assertThat(record.get("action").asText()).isEqualTo("TOKENS_REVOKED_ALL");
         assertThat(record.get("count").asLong()).isZero();
         assertThat(record.get("requestId").asText()).isEqualTo("admin-cli");
+    }
+
+    @Test
+    void listShowsTheAdministratorsChangesToOrganisationsAndKeysWithWhatChangedLast() {
+        cli.run("org", "create", "--id", "merchant02", "--name", "Shop", "--type", "CR", "--scope", "admin");
+        cli.clock().advance(Duration.ofMinutes(1));
+        cli.run("org", "update", "merchant02", "--allow-ip", "198.51.100.0/24");
+        cli.clock().advance(Duration.ofMinutes(1));
+        String keyId = cli.run("key", "issue", "merchant02", "--label", "till").out().split(" ")[3];
+
+        Result listed = cli.run("audit", "list", "merchant02");
+
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).isEqualTo("""
+                TIME                  ACTION                OUTCOME    ACTING  TOKEN ID  COUNT  SOURCE IP  REQUEST ID  \
+                REASON
+                2026-03-01T10:30:00Z  ORGANISATION_CREATED  SUCCEEDED  -       -         -      -          admin-cli   \
+                name: "Shop"; accessType: CR; parentId: (none); allowedScopes: admin; products: (none); \
+                ipFiltering: false; allowedIps: (none); mtlsFilter: false
+                2026-03-01T10:31:00Z  ORGANISATION_UPDATED  SUCCEEDED  -       -         -      -          admin-cli   \
+                ipFiltering: false -> true; allowedIps: (none) -> 198.51.100.0/24
+                2026-03-01T10:32:00Z  API_KEY_ISSUED        SUCCEEDED  -       -         -      -          admin-cli   \
+                API key %s labelled "till"
+                """.formatted(keyId));
     }
 
     @Test

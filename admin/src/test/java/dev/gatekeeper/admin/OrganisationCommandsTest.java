@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatekeeper.admin.AdminCli.Result;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.auth.Authenticator;
 import dev.gatekeeper.core.auth.Credentials;
 import dev.gatekeeper.core.auth.Permission;
@@ -14,6 +16,8 @@ import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -80,6 +84,24 @@ class OrganisationCommandsTest {
         assertThat(again.err()).isEqualTo("error: Organisation merchant01 already exists\n");
         assertThat(cli.organisations().find(new OrganisationId("merchant01")))
                 .hasValueSatisfying(organisation -> assertThat(organisation.name()).isEqualTo("First"));
+        assertThat(trail("merchant01")).singleElement().extracting(AuditEvent::reason).asString()
+                .startsWith("name: \"First\";");
+    }
+
+    @Test
+    void createLeavesAnAuditRecordOfTheNewProfileAsTheAdministrators() {
+        createPartner();
+
+        assertThat(trail("partner001")).singleElement().satisfies(record -> {
+            assertThat(record.action()).isEqualTo(AuditAction.ORGANISATION_CREATED);
+            assertThat(record.time()).isEqualTo(AdminCli.NOW);
+            assertThat(record.reason()).isEqualTo("name: \"First Bank\"; accessType: BN; parentId: group00001; "
+                    + "allowedScopes: bankadmin,openbanking_pisp; products: open_banking_pis; ipFiltering: true; "
+                    + "allowedIps: 203.0.113.7; mtlsFilter: false");
+            assertThat(record.actingOrganisation()).isNull();
+            assertThat(record.requestId()).isEqualTo("admin-cli");
+            assertThat(record.outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+        });
     }
 
     @Test
@@ -100,6 +122,7 @@ class OrganisationCommandsTest {
         assertThat(created.exitCode()).isEqualTo(GatekeeperAdmin.REFUSED);
         assertThat(created.err()).isEqualTo("error: Parent organisation partner404 not found\n");
         assertThat(cli.organisations().list()).isEmpty();
+        assertThat(trail("merchant01")).isEmpty();
     }
 
     @Test
@@ -239,6 +262,24 @@ class OrganisationCommandsTest {
     }
 
     @Test
+    void updateLeavesAnAuditRecordOfWhatChangedBeforeAndAfter() {
+        createPartner();
+        cli.clock().advance(Duration.ofMinutes(5));
+
+        cli.run("org", "update", "partner001", "--allow-ip", "198.51.100.0/24", "--name", "First Bank plc");
+
+        assertThat(trail("partner001")).extracting(AuditEvent::action)
+                .containsExactly(AuditAction.ORGANISATION_CREATED, AuditAction.ORGANISATION_UPDATED);
+        assertThat(trail("partner001").get(1)).satisfies(record -> {
+            assertThat(record.time()).isEqualTo(AdminCli.NOW.plus(Duration.ofMinutes(5)));
+            assertThat(record.reason()).isEqualTo(
+                    "name: \"First Bank\" -> \"First Bank plc\"; allowedIps: 203.0.113.7 -> 198.51.100.0/24");
+            assertThat(record.requestId()).isEqualTo("admin-cli");
+            assertThat(record.actingOrganisation()).isNull();
+        });
+    }
+
+    @Test
     void updateWithAnAllowListTurnsIpFilteringOn() {
         cli.run("org", "create", "--id", "merchant01", "--name", "Shop", "--type", "CR");
 
@@ -310,6 +351,8 @@ class OrganisationCommandsTest {
 
         assertThat(updated.exitCode()).isZero();
         assertThat(updated.out()).isEqualTo("No change to partner partner001: it already has these settings\n");
+        assertThat(trail("partner001")).extracting(AuditEvent::action)
+                .containsExactly(AuditAction.ORGANISATION_CREATED);
     }
 
     @Test
@@ -433,6 +476,10 @@ class OrganisationCommandsTest {
     }
 
     /** partner001 "First Bank" below group00001: two scopes, one product, one allowed address, no mTLS. */
+    private List<AuditEvent> trail(String organisation) {
+        return cli.audit().find(organisation, Instant.EPOCH, AdminCli.NOW.plus(Duration.ofDays(1)), 100);
+    }
+
     private void createPartner() {
         assertThat(cli.run("org", "create", "--id", "group00001", "--name", "Bank Group", "--type", "BG").exitCode())
                 .isZero();

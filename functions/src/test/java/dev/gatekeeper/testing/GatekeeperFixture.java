@@ -17,6 +17,7 @@ import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.config.GatekeeperConfig;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.VerificationKeySetJson;
@@ -150,10 +151,12 @@ public final class GatekeeperFixture {
         add(merchant("merchant99").below("partner002").named("Other Merchant").build(), OTHER_MERCHANT_KEY);
     }
 
+    /** As seeding adds them: each with its audit record, under the request id {@code seed}. */
     public void add(Organisation organisation, String apiKey) {
-        organisations.create(organisation);
+        organisations.create(organisation, clock.instant(), AuditContext.seeding());
         if (apiKey != null) {
-            apiKeys.add(new ApiKeyRecord(ApiKeyHash.of(apiKey), organisation.id(), true, clock.instant(), "test"));
+            apiKeys.add(new ApiKeyRecord(ApiKeyHash.of(apiKey), organisation.id(), true, clock.instant(), "test"),
+                    AuditContext.seeding());
         }
     }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,7 +171,8 @@ class ProtectedApiTest {
             DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(client, "TokensTable");
             Organisation moved = organisations.find(new OrganisationId("movedmerc1")).orElseThrow();
             organisations.update(moved, new Organisation(moved.id(), moved.name(), moved.accessType(), moved.parentId(),
-                    moved.allowedScopes(), moved.products(), true, List.of("10.0.0.0/8"), moved.mtlsFilter()));
+                    moved.allowedScopes(), moved.products(), true, List.of("10.0.0.0/8"), moved.mtlsFilter()),
+                    Instant.now());
         }
 
         Reply whoami = whoami(issued.accessToken());

@@ -1,15 +1,12 @@
 package dev.gatekeeper.adapter.dynamodb;
 
-import static dev.gatekeeper.adapter.dynamodb.Items.CONDITIONAL_CHECK_FAILED;
-import static dev.gatekeeper.adapter.dynamodb.Items.backOff;
+import static dev.gatekeeper.adapter.dynamodb.Items.WRITTEN;
 import static dev.gatekeeper.adapter.dynamodb.Items.bool;
-import static dev.gatekeeper.adapter.dynamodb.Items.conflicted;
 import static dev.gatekeeper.adapter.dynamodb.Items.flag;
 import static dev.gatekeeper.adapter.dynamodb.Items.instant;
 import static dev.gatekeeper.adapter.dynamodb.Items.key;
 import static dev.gatekeeper.adapter.dynamodb.Items.millis;
 import static dev.gatekeeper.adapter.dynamodb.Items.optionalString;
-import static dev.gatekeeper.adapter.dynamodb.Items.reason;
 import static dev.gatekeeper.adapter.dynamodb.Items.s;
 import static dev.gatekeeper.adapter.dynamodb.Items.string;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ACTIVE;
@@ -21,6 +18,7 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.KEY_ID;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.LABEL;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.ORGANISATION_ID;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARTITION_KEY;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PROFILE;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
 
 import dev.gatekeeper.core.apikey.ApiKeyHash;
@@ -46,24 +44,23 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * API keys in the {@link TokenTable}, stored twice and always written together: a lookup item keyed by the key's
- * hash, for authentication, and a listing item in the organisation's partition, for administration. A deactivation
- * writes its audit record in the same transaction.
+ * hash, for authentication, and a listing item in the organisation's partition, for administration. An issue and a
+ * deactivation write their audit record in the same transaction.
  */
 public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
     private static final String UNAVAILABLE = "API key store unavailable";
     private static final int MAX_CONFLICT_ATTEMPTS = 5;
-    /** What {@link #transact} answers when every item was written. */
-    private static final int WRITTEN = -1;
     /** The position of the lookup item's update in a deactivation. */
     private static final int LOOKUP = 1;
+    /** The positions of the check that the organisation exists, and of the audit record, in an issue. */
+    private static final int ISSUER = 0;
+    private static final int RECORD = 3;
 
     private final DynamoDbClient client;
     private final String tableName;
@@ -76,7 +73,7 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
     }
 
     /**
-     * @param auditRetention how long the audit record of a deactivation is kept
+     * @param auditRetention how long the audit record of an issue or a deactivation is kept
      * @param auditIds       the ids of audit records
      */
     public DynamoDbApiKeyRegistry(DynamoDbClient client, String tableName, Duration auditRetention,
@@ -106,9 +103,8 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
         }
     }
 
-    /** Stores a new key; fails with {@link IllegalStateException} if its hash or its id is already stored. */
     @Override
-    public void add(ApiKeyRecord key) {
+    public boolean add(ApiKeyRecord key, AuditContext audit) {
         Map<String, AttributeValue> lookup = new HashMap<>(lookupKey(key.hash()));
         lookup.put(ORGANISATION_ID, s(key.organisationId().value()));
         lookup.put(ACTIVE, bool(key.active()));
@@ -120,9 +116,24 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
         listing.put(ACTIVE, bool(key.active()));
         listing.put(CREATED_AT, millis(key.createdAt()));
         listing.put(LABEL, s(key.label()));
-        if (transact(List.of(Items.putNew(tableName, lookup), Items.putNew(tableName, listing))) != WRITTEN) {
-            throw new IllegalStateException("API key " + key.keyId() + " is already stored");
+        // By id and label only: the record must never hold the key or its hash.
+        AuditEvent event = AuditEvent.succeeded(auditIds.get(), key.organisationId(), AuditAction.API_KEY_ISSUED,
+                null, null, key.createdAt(), audit, "API key " + key.keyId()
+                        + (key.label().isEmpty() ? "" : " labelled " + AuditEvent.quoted(key.label())));
+        // The organisation must exist, so no key (and no record) lands in the partition of none.
+        int failed = Items.transact(client, List.of(Items.exists(tableName, key(key.organisationId().value(), PROFILE)),
+                Items.putNew(tableName, lookup), Items.putNew(tableName, listing),
+                Items.putNew(tableName, AuditItems.item(event, auditRetention))), UNAVAILABLE);
+        if (failed == WRITTEN) {
+            return true;
         }
+        if (failed == ISSUER) {
+            return false;
+        }
+        if (failed == RECORD) {
+            throw new GatekeeperException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
+        }
+        throw new IllegalStateException("API key " + key.keyId() + " is already stored");
     }
 
     @Override
@@ -153,7 +164,7 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
             AuditEvent event = AuditEvent.succeeded(auditIds.get(), organisation, AuditAction.API_KEY_DEACTIVATED,
                     null, null, at, audit, "API key " + keyId);
             TransactWriteItem record = Items.putNew(tableName, AuditItems.item(event, auditRetention));
-            int failed = transact(List.of(deactivateListing, deactivateLookup, record));
+            int failed = Items.transact(client, List.of(deactivateListing, deactivateLookup, record), UNAVAILABLE);
             if (failed == WRITTEN) {
                 return true;
             }
@@ -203,31 +214,6 @@ public final class DynamoDbApiKeyRegistry implements ApiKeyRegistry {
                 .expressionAttributeNames(allNames)
                 .expressionAttributeValues(allValues)
                 .build()).build();
-    }
-
-    /**
-     * Writes every item or, if a condition fails, none: {@link #WRITTEN}, or the index of the first action whose
-     * condition failed.
-     */
-    private int transact(List<TransactWriteItem> actions) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.transactWriteItems(request -> request.transactItems(actions));
-                return WRITTEN;
-            } catch (TransactionCanceledException e) {
-                for (int index = 0; index < actions.size(); index++) {
-                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, index))) {
-                        return index;
-                    }
-                }
-                if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
-                    throw GatekeeperException.unavailable(UNAVAILABLE, e);
-                }
-                backOff(attempt);
-            } catch (SdkException e) {
-                throw GatekeeperException.unavailable(UNAVAILABLE, e);
-            }
-        }
     }
 
     private static Map<String, AttributeValue> lookupKey(ApiKeyHash hash) {

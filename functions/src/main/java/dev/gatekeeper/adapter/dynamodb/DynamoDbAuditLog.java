@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Audit records in the {@link TokenTable}, in the partition of the organisation acted on. Records of changes are
- * written by {@link DynamoDbTokenStore} inside the change's transaction; this adapter writes refusals and reads.
+ * written inside the change's transaction by the adapter that makes it ({@link DynamoDbTokenStore},
+ * {@link DynamoDbApiKeyRegistry}, {@link DynamoDbOrganisationRegistry}); this adapter writes refusals and reads.
  */
 public final class DynamoDbAuditLog implements AuditLog {
     private static final String UNAVAILABLE = "Audit log unavailable";

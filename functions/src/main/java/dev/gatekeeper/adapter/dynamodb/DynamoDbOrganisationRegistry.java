@@ -20,11 +20,18 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.PRODUCTS;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PROFILE;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.SORT_KEY;
 
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditContext;
+import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.AccessType;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.organisation.OrganisationRegistry;
+import dev.gatekeeper.core.organisation.ProfileChange;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,25 +41,51 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-/** Organisation profiles in the {@link TokenTable}: one {@value TokenTable#PROFILE} item per organisation. */
+/**
+ * Organisation profiles in the {@link TokenTable}: one {@value TokenTable#PROFILE} item per organisation. A creation
+ * and an update write their audit record in the same transaction.
+ */
 public final class DynamoDbOrganisationRegistry implements OrganisationRegistry {
     private static final String UNAVAILABLE = "Organisation directory unavailable";
     /** Every attribute a profile item may have besides its key. */
     private static final List<String> PROFILE_ATTRIBUTES = List.of(NAME, ACCESS_TYPE, PARENT_ID, ALLOWED_SCOPES,
             PRODUCTS, IP_FILTERING, ALLOWED_IPS, MTLS_FILTER);
 
+    /** The position of the profile's put in a creation or an update; the audit record's follows it. */
+    private static final int PROFILE_PUT = 0;
+
     private final DynamoDbClient client;
     private final String tableName;
+    private final Duration auditRetention;
+    private final Supplier<UUID> auditIds;
 
+    /** With the default audit retention and random audit record ids. */
     public DynamoDbOrganisationRegistry(DynamoDbClient client, String tableName) {
+        this(client, tableName, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION, UUID::randomUUID);
+    }
+
+    /**
+     * @param auditRetention how long the audit record of a creation or an update is kept
+     * @param auditIds       the ids of audit records
+     */
+    public DynamoDbOrganisationRegistry(DynamoDbClient client, String tableName, Duration auditRetention,
+                                        Supplier<UUID> auditIds) {
         this.client = Objects.requireNonNull(client, "client");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.auditRetention = Objects.requireNonNull(auditRetention, "auditRetention");
+        this.auditIds = Objects.requireNonNull(auditIds, "auditIds");
+        if (auditRetention.isNegative()) {
+            throw new IllegalArgumentException("auditRetention must not be negative");
+        }
     }
 
     @Override
@@ -67,25 +100,20 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
     }
 
     @Override
-    public void create(Organisation organisation) {
-        try {
-            client.putItem(request -> request
-                    .tableName(tableName)
-                    .item(item(organisation))
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
-        } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException("organisation " + organisation.id() + " already exists", e);
-        } catch (SdkException e) {
-            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+    public void create(Organisation organisation, Instant at, AuditContext audit) {
+        AuditEvent event = AuditEvent.succeeded(auditIds.get(), organisation.id(), AuditAction.ORGANISATION_CREATED,
+                null, null, at, audit, ProfileChange.describe(organisation));
+        if (write(Items.putNew(tableName, item(organisation)), event) == PROFILE_PUT) {
+            throw new IllegalStateException("organisation " + organisation.id() + " already exists");
         }
     }
 
     @Override
-    public void update(Organisation expected, Organisation replacement) {
+    public void update(Organisation expected, Organisation replacement, Instant at, AuditContext audit) {
         if (!expected.id().equals(replacement.id())) {
             throw new IllegalArgumentException("an update cannot change an organisation's id");
         }
+        List<ProfileChange> changes = ProfileChange.between(expected, replacement);
         String changed = "organisation " + expected.id() + " was changed or removed since it was read";
         Map<String, AttributeValue> stored;
         try {
@@ -96,6 +124,9 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
         }
         if (stored == null || stored.isEmpty() || !organisation(stored).equals(expected)) {
             throw new IllegalStateException(changed);
+        }
+        if (changes.isEmpty()) {
+            return;
         }
         // The condition is the stored item itself, attribute by attribute, rather than the item that `expected`
         // would be written as: a profile written by hand (a string set, a missing attribute) still matches itself,
@@ -119,17 +150,17 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
                 conditions.add("attribute_not_exists(" + name + ")");
             }
         }
-        try {
-            client.putItem(request -> request
-                    .tableName(tableName)
-                    .item(item(replacement))
-                    .conditionExpression(String.join(" AND ", conditions))
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values.isEmpty() ? null : values));
-        } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException(changed, e);
-        } catch (SdkException e) {
-            throw GatekeeperException.unavailable(UNAVAILABLE, e);
+        TransactWriteItem put = TransactWriteItem.builder().put(Put.builder()
+                .tableName(tableName)
+                .item(item(replacement))
+                .conditionExpression(String.join(" AND ", conditions))
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values.isEmpty() ? null : values)
+                .build()).build();
+        AuditEvent event = AuditEvent.succeeded(auditIds.get(), expected.id(), AuditAction.ORGANISATION_UPDATED,
+                null, null, at, audit, ProfileChange.describe(changes));
+        if (write(put, event) == PROFILE_PUT) {
+            throw new IllegalStateException(changed);
         }
     }
 
@@ -151,6 +182,19 @@ public final class DynamoDbOrganisationRegistry implements OrganisationRegistry 
         } catch (SdkException e) {
             throw GatekeeperException.unavailable(UNAVAILABLE, e);
         }
+    }
+
+    /**
+     * Writes the profile and its audit record together: {@link Items#WRITTEN}, or {@link #PROFILE_PUT} if the
+     * profile's condition failed. A record that cannot be put (its key taken) fails the whole as unavailable.
+     */
+    private int write(TransactWriteItem profile, AuditEvent event) {
+        int failed = Items.transact(client,
+                List.of(profile, Items.putNew(tableName, AuditItems.item(event, auditRetention))), UNAVAILABLE);
+        if (failed != Items.WRITTEN && failed != PROFILE_PUT) {
+            throw new GatekeeperException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
+        }
+        return failed;
     }
 
     private static Map<String, AttributeValue> item(Organisation organisation) {

@@ -1,13 +1,17 @@
 package dev.gatekeeper.adapter.dynamodb;
 
+import dev.gatekeeper.core.error.GatekeeperException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -16,6 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 final class Items {
     static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     static final String TRANSACTION_CONFLICT = "TransactionConflict";
+    /** What {@link #transact} answers when every item was written. */
+    static final int WRITTEN = -1;
+    private static final int MAX_CONFLICT_ATTEMPTS = 5;
 
     private Items() {
     }
@@ -97,6 +104,42 @@ final class Items {
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", TokenTable.PARTITION_KEY))
                 .build()).build();
+    }
+
+    /** A transactional check that an item with this key exists, writing nothing. */
+    static TransactWriteItem exists(String tableName, Map<String, AttributeValue> key) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(tableName)
+                .key(key)
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", TokenTable.PARTITION_KEY))
+                .build()).build();
+    }
+
+    /**
+     * Writes every item or, if a condition fails, none: {@link #WRITTEN}, or the index of the first action whose
+     * condition failed. Retries a few times, backing off, while the transaction only conflicts with another one;
+     * anything else that fails is {@code SERVICE_UNAVAILABLE} with {@code unavailable} as its description.
+     */
+    static int transact(DynamoDbClient client, List<TransactWriteItem> actions, String unavailable) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.transactWriteItems(request -> request.transactItems(actions));
+                return WRITTEN;
+            } catch (TransactionCanceledException e) {
+                for (int index = 0; index < actions.size(); index++) {
+                    if (CONDITIONAL_CHECK_FAILED.equals(reason(e, index))) {
+                        return index;
+                    }
+                }
+                if (!conflicted(e) || attempt >= MAX_CONFLICT_ATTEMPTS) {
+                    throw GatekeeperException.unavailable(unavailable, e);
+                }
+                backOff(attempt);
+            } catch (SdkException e) {
+                throw GatekeeperException.unavailable(unavailable, e);
+            }
+        }
     }
 
     /** The cancellation reason code of the transaction's {@code index}-th action, or "" if none was given. */

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Port: the audit trail. Changes to tokens record themselves through the {@code TokenStore}, in the same
- * transaction as the change; this port records what changes nothing (refused credentials) and reads the trail.
+ * Port: the audit trail. Changes record themselves in the same transaction as the change, through the store that
+ * makes them ({@code TokenStore}, {@code ApiKeyRegistry}, {@code OrganisationRegistry}); this port records what
+ * changes nothing (refused credentials) and reads the trail.
  *
  * <p>Failures to reach the store surface as {@code GatekeeperException} with {@code SERVICE_UNAVAILABLE}.
  */

@@ -12,6 +12,7 @@ import dev.gatekeeper.core.error.ErrorCode;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import dev.gatekeeper.testing.TestOrganisations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -41,6 +43,14 @@ class DynamoDbApiKeyRegistryTest {
     private final DynamoDbApiKeyRegistry registry =
             new DynamoDbApiKeyRegistry(client, table, AUDIT_RETENTION, UUID::randomUUID);
     private final DynamoDbAuditLog audit = new DynamoDbAuditLog(client, table, AUDIT_RETENTION);
+
+    /** A key is only stored for an organisation that exists. */
+    @BeforeEach
+    void createOrganisations() {
+        DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(client, table);
+        organisations.create(TestOrganisations.merchant(MERCHANT.value()).build(), CREATED);
+        organisations.create(TestOrganisations.partner(PARTNER.value()).build(), CREATED);
+    }
 
     @Test
     void addThenFindByHashReturnsTheKey() {
@@ -76,6 +86,68 @@ class DynamoDbApiKeyRegistryTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(registry.findByHash(ApiKeyHash.of("gk_first")).map(ApiKeyRecord::organisationId)).contains(MERCHANT);
         assertThat(registry.listFor(PARTNER)).isEmpty();
+        assertThat(issues(MERCHANT)).hasSize(1);
+        assertThat(issues(PARTNER)).isEmpty();
+    }
+
+    @Test
+    void addRecordsTheIssueInTheOrganisationsTrailNamingTheKeyByItsIdAndLabelOnly() {
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "deploy pipeline");
+
+        assertThat(registry.add(key, new AuditContext(null, null, "req-1"))).isTrue();
+
+        assertThat(issues(MERCHANT)).singleElement().satisfies(record -> {
+            assertThat(record.time()).isEqualTo(CREATED);
+            assertThat(record.reason()).isEqualTo("API key " + key.keyId() + " labelled \"deploy pipeline\"");
+            assertThat(record.actingOrganisation()).isNull();
+            assertThat(record.requestId()).isEqualTo("req-1");
+            assertThat(record.outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+            assertThat(record.tokenId()).isNull();
+        });
+        Map<String, AttributeValue> stored = auditItem(MERCHANT, AuditAction.API_KEY_ISSUED);
+        assertThat(stored.values()).extracting(AttributeValue::toString)
+                .noneMatch(value -> value.contains(key.hash().value()) || value.contains("gk_first"));
+        assertThat(stored.get("ttl").n()).isEqualTo(Long.toString(CREATED.plus(AUDIT_RETENTION).getEpochSecond()));
+    }
+
+    @Test
+    void addOfAKeyWithoutLabelNamesItByItsIdAlone() {
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "");
+
+        registry.add(key);
+
+        assertThat(issues(MERCHANT)).singleElement().extracting(AuditEvent::reason)
+                .isEqualTo("API key " + key.keyId());
+    }
+
+    @Test
+    void addForAnUnknownOrganisationIsFalseAndWritesNothing() {
+        OrganisationId unknown = new OrganisationId("nobody0000");
+        ApiKeyRecord key = new ApiKeyRecord(ApiKeyHash.of("gk_first"), unknown, true, CREATED, "first");
+
+        assertThat(registry.add(key)).isFalse();
+
+        assertThat(registry.findByHash(key.hash())).isEmpty();
+        assertThat(registry.listFor(unknown)).isEmpty();
+        assertThat(audit.find(unknown.value(), Instant.EPOCH, DEACTIVATED, 10)).isEmpty();
+    }
+
+    @Test
+    void anIssueWhoseAuditRecordCannotBeWrittenStoresNoKey() {
+        UUID sameId = UUID.fromString("00000000-0000-4000-8000-00000000000c");
+        DynamoDbApiKeyRegistry reusingIds = new DynamoDbApiKeyRegistry(client, table, AUDIT_RETENTION, () -> sameId);
+        ApiKeyRecord first = new ApiKeyRecord(ApiKeyHash.of("gk_first"), MERCHANT, true, CREATED, "first");
+        ApiKeyRecord second = new ApiKeyRecord(ApiKeyHash.of("gk_second"), MERCHANT, true, CREATED, "second");
+        reusingIds.add(first);
+
+        // The second record would land on the first one's key (same organisation, time and id).
+        assertThatThrownBy(() -> reusingIds.add(second))
+                .isInstanceOfSatisfying(GatekeeperException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(registry.findByHash(second.hash())).isEmpty();
+        assertThat(registry.listFor(MERCHANT)).containsExactly(first);
+        assertThat(issues(MERCHANT)).singleElement().extracting(AuditEvent::reason).asString()
+                .startsWith("API key " + first.keyId());
     }
 
     @Test
@@ -121,7 +193,7 @@ class DynamoDbApiKeyRegistryTest {
             assertThat(record.outcome()).isEqualTo(AuditEvent.SUCCEEDED);
             assertThat(record.tokenId()).isNull();
         });
-        Map<String, AttributeValue> stored = auditItems(MERCHANT).get(0);
+        Map<String, AttributeValue> stored = auditItem(MERCHANT, AuditAction.API_KEY_DEACTIVATED);
         assertThat(stored.values()).extracting(AttributeValue::toString)
                 .noneMatch(value -> value.contains(key.hash().value()) || value.contains("gk_first"));
         assertThat(stored.get("ttl").n())
@@ -217,15 +289,27 @@ class DynamoDbApiKeyRegistryTest {
         assertThatThrownBy(() -> missingTable.listFor(MERCHANT)).isInstanceOf(GatekeeperException.class);
     }
 
+    /** The records of deactivations: those of the set-up (creations, issues) are all older. */
     private List<AuditEvent> trail(OrganisationId organisation) {
-        return audit.find(organisation.value(), Instant.EPOCH, DEACTIVATED.plusSeconds(3600), 100);
+        return audit.find(organisation.value(), DEACTIVATED, DEACTIVATED.plusSeconds(3600), 100);
     }
 
-    private List<Map<String, AttributeValue>> auditItems(OrganisationId organisation) {
-        return client.query(query -> query.tableName(table).consistentRead(true)
+    private List<AuditEvent> issues(OrganisationId organisation) {
+        return audit.find(organisation.value(), Instant.EPOCH, DEACTIVATED.plusSeconds(3600), 100).stream()
+                .filter(record -> record.action() == AuditAction.API_KEY_ISSUED).toList();
+    }
+
+    /** The one stored audit item of {@code action}, as stored. */
+    private Map<String, AttributeValue> auditItem(OrganisationId organisation, AuditAction action) {
+        List<Map<String, AttributeValue>> items = client.query(query -> query.tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :audit)")
+                .filterExpression("#action = :action")
+                .expressionAttributeNames(Map.of("#action", "action"))
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(organisation.value()),
-                        ":audit", AttributeValue.fromS("AUDIT#")))).items();
+                        ":audit", AttributeValue.fromS("AUDIT#"), ":action", AttributeValue.fromS(action.name()))))
+                .items();
+        assertThat(items).hasSize(1);
+        return items.get(0);
     }
 
     private Map<String, AttributeValue> item(String partition, String sort) {

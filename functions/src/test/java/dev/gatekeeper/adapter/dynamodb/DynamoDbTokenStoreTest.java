@@ -1,5 +1,6 @@
 package dev.gatekeeper.adapter.dynamodb;
 
+import static dev.gatekeeper.testing.TestOrganisations.merchant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -70,6 +71,8 @@ class DynamoDbTokenStoreTest {
     /** A partner's request, for the revocations whose audit records a test reads. */
     private static final AuditContext AUDIT = new AuditContext(PARTNER, "10.1.2.3", "request-1");
     private final DynamoDbApiKeyRegistry apiKeys = new DynamoDbApiKeyRegistry(client, table);
+    /** Only for the profiles API keys need: the store's own rules never read a profile. */
+    private final DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(client, table);
     private ExecutorService threads;
 
     @BeforeEach
@@ -1090,7 +1093,10 @@ class DynamoDbTokenStoreTest {
     /** Adds an active API key of {@code organisation}; its lineage. */
     private KeyLineage activeKey(OrganisationId organisation, String label) {
         ApiKeyHash hash = ApiKeyHash.of("gk_test_" + label.replace(' ', '_') + "_" + UUID.randomUUID());
-        apiKeys.add(new ApiKeyRecord(hash, organisation, true, ISSUED, label));
+        if (organisations.find(organisation).isEmpty()) {
+            organisations.create(merchant(organisation.value()).build(), ISSUED);
+        }
+        assertThat(apiKeys.add(new ApiKeyRecord(hash, organisation, true, ISSUED, label))).isTrue();
         return new KeyLineage(organisation, hash.keyId());
     }
 

@@ -5,6 +5,7 @@ import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.apikey.ApiKeyRegistry;
+import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.organisation.OrganisationRegistry;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Loads a {@link Seed} into the organisation and API key registries. Organisations already stored are left as
  * they are, keys included. Before writing anything it checks what only the store can tell (parents outside the
  * seed, keys already stored for someone else), so a seed that cannot be loaded whole is not loaded at all.
+ * Organisations and keys are written as the admin CLI writes them, each with its audit record
+ * ({@code ORGANISATION_CREATED}, {@code API_KEY_ISSUED}), under the request id {@code seed}.
  */
 public final class SeedLoader {
     private final OrganisationRegistry organisations;
@@ -83,9 +86,13 @@ public final class SeedLoader {
             throw new SeedFileException(source, problems);
         }
         for (Seed.Entry entry : toCreate) {
-            organisations.create(entry.organisation());
+            organisations.create(entry.organisation(), clock.instant(), AuditContext.seeding());
             for (String key : entry.apiKeys()) {
-                apiKeys.add(new ApiKeyRecord(ApiKeyHash.of(key), entry.organisation().id(), true, clock.instant(), label));
+                if (!apiKeys.add(new ApiKeyRecord(ApiKeyHash.of(key), entry.organisation().id(), true, clock.instant(),
+                        label), AuditContext.seeding())) {
+                    throw new IllegalStateException("organisation " + entry.organisation().id()
+                            + " was removed while it was being seeded");
+                }
             }
         }
         return new Result(toCreate, existing);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
 import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.adapter.dynamodb.TokenTable;
 import dev.gatekeeper.core.apikey.ApiKeyHash;
+import dev.gatekeeper.core.audit.AuditAction;
+import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.keys.InvalidSigningKeysException;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.local.Repository;
@@ -23,6 +26,7 @@ import dev.gatekeeper.core.keys.SigningKeySetJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +87,25 @@ class EmbeddedStorageTest {
         assertThat(second.created()).isEmpty();
         assertThat(second.existing()).extracting(OrganisationId::value)
                 .containsExactly("pgroup0001", "partner001", "merchant01", "merchant02");
+    }
+
+    @Test
+    void seedingLeavesTheAuditRecordsOfEachCreationAndIssueAndASecondLoadLeavesNoMore() {
+        String table = newTable();
+        Seed seed = SeedFile.read(Repository.seed());
+        loader(table).load(seed, "seed.json", "seed");
+
+        loader(table).load(seed, "seed.json", "seed");
+
+        assertThat(trail(table, "merchant01")).extracting(AuditEvent::action)
+                .containsExactlyInAnyOrder(AuditAction.ORGANISATION_CREATED, AuditAction.API_KEY_ISSUED);
+        assertThat(trail(table, "merchant01")).allSatisfy(record -> {
+            assertThat(record.requestId()).isEqualTo("seed");
+            assertThat(record.actingOrganisation()).isNull();
+        });
+        assertThat(trail(table, "merchant01")).filteredOn(record -> record.action() == AuditAction.API_KEY_ISSUED)
+                .singleElement().extracting(AuditEvent::reason).isEqualTo("API key "
+                        + ApiKeyHash.of("gk_demo_merchant_key_0000000000000000000000000").keyId() + " labelled \"seed\"");
     }
 
     @Test
@@ -186,6 +209,11 @@ class EmbeddedStorageTest {
 
         Files.writeString(keys.file(), "{\"current\": \"x\", \"keys\": []}");
         assertThatThrownBy(keys::load).isInstanceOf(InvalidSigningKeysException.class);
+    }
+
+    private static List<AuditEvent> trail(String table, String organisation) {
+        return new DynamoDbAuditLog(dynamo.client(), table, Duration.ofDays(1))
+                .find(organisation, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), 100);
     }
 
     private static SeedLoader loader(String table) {
