@@ -178,6 +178,35 @@ class ParentTokenRevocationHandlersTest {
         assertThat(stored(PARTNER, partners).revokedAt()).isNotNull();
     }
 
+    /**
+     * Tokens stored before the {@code minted} mark existed lack it, though their children's pointers were written:
+     * revoking one must still look for them, and tokens stored now carry the mark as false from the start.
+     */
+    @Test
+    void aTokenStoredBeforeTheMintedMarkExistedStillEndsWhatItMinted() {
+        Response old = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response minted = gk.requestTokenWithBearer(old.accessToken(), ADMIN_TOKEN);
+        Response mintedByMinted = gk.requestTokenWithBearer(minted.accessToken(), ADMIN_TOKEN);
+        for (Response written : List.of(old, minted)) {
+            LocalDynamoDb.shared().client().updateItem(request -> request.tableName(gk.tableName)
+                    .key(Map.of("pk", AttributeValue.fromS("merchant01"),
+                            "sk", AttributeValue.fromS("TOKEN#" + written.tokenId())))
+                    .updateExpression("REMOVE minted"));
+        }
+        Response unrelated = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        assertThat(LocalDynamoDb.shared().client().getItem(request -> request.tableName(gk.tableName)
+                .key(Map.of("pk", AttributeValue.fromS("merchant01"),
+                        "sk", AttributeValue.fromS("TOKEN#" + unrelated.tokenId())))
+                .consistentRead(true)).item().get("minted")).isEqualTo(AttributeValue.fromBool(false));
+
+        Response revoked = revoke(MERCHANT_KEY, old);
+
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.raw().getHeaders()).doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+        assertRefused(old, minted, mintedByMinted);
+        assertThat(revoke(MERCHANT_KEY, unrelated).status()).isEqualTo(200);
+    }
+
     @Test
     void theOrganisationPathAndRfc7009RevocationEndWhatTheTokenMintedToo() {
         Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);

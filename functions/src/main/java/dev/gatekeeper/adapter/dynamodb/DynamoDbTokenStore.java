@@ -667,9 +667,12 @@ public final class DynamoDbTokenStore implements TokenStore {
         Map<String, String> names = new HashMap<>(Map.of(
                 "#revokedAt", REVOKED_AT, "#genExp", GENERATION_EXPIRY, "#pk", PARTITION_KEY));
         String condition = "attribute_exists(#pk) AND attribute_not_exists(#revokedAt)";
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", millis(at)));
         if (!token.minted()) {
+            // Read as false (not absent, which reads as having minted), so it is still false.
             names.put("#minted", MINTED);
-            condition += " AND attribute_not_exists(#minted)";
+            values.put(":notMinted", bool(false));
+            condition += " AND #minted = :notMinted";
         }
         TransactWriteItem revocation = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
@@ -677,7 +680,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .updateExpression("SET #revokedAt = :at REMOVE #genExp")
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(Map.of(":at", millis(at)))
+                .expressionAttributeValues(values)
                 .build()).build();
         // Recorded in the partition of the organisation acted on: the one the token acts for.
         TransactWriteItem record = auditPut(AuditEvent.succeeded(auditIds.get(), token.requestedOrganisation(),
@@ -963,6 +966,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         item.put(EXPIRES_AT, millis(token.expiresAt()));
         item.put(GENERATION, n(token.generation()));
         item.put(APPLICATION_TOKEN, bool(token.applicationToken()));
+        // Written out, false until a token is minted with it: an item without it was stored before the mark existed.
+        item.put(MINTED, bool(token.minted()));
         if (token.resourceId() != null) {
             item.put(RESOURCE_ID, s(token.resourceId()));
         }
@@ -1058,7 +1063,15 @@ public final class DynamoDbTokenStore implements TokenStore {
                 optionalString(item, KEY_ID).orElse(null),
                 lineage(item),
                 parentToken(item),
-                flag(item, MINTED));
+                mayHaveMinted(item));
+    }
+
+    /**
+     * A token stored before the {@link TokenTable#MINTED} mark existed has none, yet may have minted tokens (their
+     * pointers were written from the start): so it reads as having minted, and its revocation looks for them.
+     */
+    private static boolean mayHaveMinted(Map<String, AttributeValue> item) {
+        return !item.containsKey(MINTED) || flag(item, MINTED);
     }
 
     private static ParentToken parentToken(Map<String, AttributeValue> item) {

@@ -110,7 +110,10 @@ public final class TokenTable {
     public static final String PARENT_TOKEN_ORGANISATION = "parentTokenOrganisation";
     /** That bearer token's revocation generation. */
     public static final String PARENT_TOKEN_GENERATION = "parentTokenGeneration";
-    /** Of a token record: true once a token was minted with it (absent before). */
+    /**
+     * Of a token record: true once a token was minted with it, false before; absent on records stored before the mark
+     * existed, which read as true (their children's pointers were written all along).
+     */
     public static final String MINTED = "minted";
 
     // API keys (also CREATED_AT, KEY_ID).
