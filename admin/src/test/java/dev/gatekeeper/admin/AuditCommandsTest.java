@@ -82,6 +82,8 @@ class AuditCommandsTest {
     @Test
     void aRevokeAllByTheCliIsAuditedWithItsCount() {
         assertThat(cli.run("org", "create", "--id", "merchant02", "--name", "Shop", "--type", "CR").exitCode()).isZero();
+        // Records of one instant list in the order of their random ids: a minute later, the revoke-all's is second.
+        cli.clock().advance(Duration.ofMinutes(1));
 
         assertThat(cli.run("token", "revoke-all", "merchant02").exitCode()).isZero();
 
