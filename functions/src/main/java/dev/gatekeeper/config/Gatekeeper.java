@@ -110,7 +110,10 @@ public final class Gatekeeper {
         this.issuer = signingKeys == null ? null : new TokenIssuer(tokenStore,
                 new JwtAccessTokenSigner(signingKeys, config.tokenSettings(), signatureRandom), config.tokenSettings(),
                 clock, tokenIds, SIGNING_THREADS);
-        this.revocation = new TokenRevocation(tokenStore, verifier, clock);
+        // A revocation stops walking the tokens minted below it while a slow storage call (at most its call timeout,
+        // retries included) and the answer still fit in what is left of the function's time.
+        this.revocation = new TokenRevocation(tokenStore, verifier, clock,
+                AwsClients.DYNAMODB_CALL_TIMEOUT.plusSeconds(1));
         this.introspection = new TokenIntrospection(verifier, tokenStore, hierarchy, clock);
         EmfMetrics metrics = EmfMetrics.toStdout(config.metricsNamespace(), clock);
         this.endpoint = new ApiEndpoint(new Authenticator(apiKeys, organisations, verifier, tokenStore, clock), metrics,

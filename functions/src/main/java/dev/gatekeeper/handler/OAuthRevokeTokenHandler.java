@@ -10,6 +10,7 @@ import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.token.RevokedToken;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,8 @@ public final class OAuthRevokeTokenHandler
         return gatekeeper.endpoint().handle("revokeTokenOAuth", event, context, Permission.OAUTH_TOKEN_MANAGEMENT, BodyKind.FORM,
                 (request, caller, metrics) -> {
                     Optional<RevokedToken> token = gatekeeper.revocation().revokePresented(caller.organisation(),
-                            FormBodies.tokenParameter(request.body().orElse(null)), request.audit(caller));
+                            FormBodies.tokenParameter(request.body().orElse(null)), request.audit(caller),
+                            Duration.ofMillis(context.getRemainingTimeInMillis()));
                     token.ifPresent(metrics::tokenRevoked);
                     return TokenResponses.oauthRevoked(token);
                 });

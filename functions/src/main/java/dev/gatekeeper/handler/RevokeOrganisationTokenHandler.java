@@ -10,6 +10,7 @@ import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.token.RevokedToken;
+import java.time.Duration;
 
 /** {@code revokeTokenForOrganisationUsingPOST}: POST /organisations/{encodedOrganisationId}/tokens/{tokenId}/revoke, a partner revokes one token of an organisation below it. */
 public final class RevokeOrganisationTokenHandler
@@ -31,7 +32,7 @@ public final class RevokeOrganisationTokenHandler
                     Organisation target = gatekeeper.hierarchy().resolveWithin(caller.organisation(),
                             request.pathParameter("encodedOrganisationId"));
                     RevokedToken token = gatekeeper.revocation().revoke(target, request.pathParameter("tokenId"),
-                            request.audit(caller));
+                            request.audit(caller), Duration.ofMillis(context.getRemainingTimeInMillis()));
                     metrics.tokenRevoked(token);
                     return TokenResponses.revoked("/organisations/" + target.id() + "/tokens/" + token.record().id() + "/revoke", token);
                 });

@@ -9,6 +9,7 @@ import dev.gatekeeper.api.TokenResponses;
 import dev.gatekeeper.config.Gatekeeper;
 import dev.gatekeeper.core.auth.Permission;
 import dev.gatekeeper.core.token.RevokedToken;
+import java.time.Duration;
 
 /** {@code revokeTokenUsingPOST}: POST /tokens/{tokenId}/revoke, revokes one token issued to the caller. */
 public final class RevokeTokenHandler
@@ -28,7 +29,7 @@ public final class RevokeTokenHandler
         return gatekeeper.endpoint().handle("revokeTokenUsingPOST", event, context, Permission.OWN_TOKENS, BodyKind.NONE,
                 (request, caller, metrics) -> {
                     RevokedToken token = gatekeeper.revocation().revoke(caller.organisation(), request.pathParameter("tokenId"),
-                            request.audit(caller));
+                            request.audit(caller), Duration.ofMillis(context.getRemainingTimeInMillis()));
                     metrics.tokenRevoked(token);
                     return TokenResponses.revoked("/tokens/" + token.record().id() + "/revoke", token);
                 });

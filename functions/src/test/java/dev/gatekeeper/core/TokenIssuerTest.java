@@ -23,6 +23,7 @@ import dev.gatekeeper.core.token.JwtAccessTokenVerifier;
 import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.ParentTokenRevokedException;
+import dev.gatekeeper.core.token.RevocationBudget;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenIssuer;
@@ -170,6 +171,36 @@ class TokenIssuerTest {
                 .isEqualTo(parent);
         assertThat(issuer.issue(apiKeyCaller(merchant), merchant, new TokenRequest(List.of("admin"), 60))
                 .record().parentToken()).isNull();
+    }
+
+    @Test
+    void aBearerTokenMintsDownToTheMintDepthAndNoFurtherStoringNothing() {
+        Caller atTheLimit = mintingCaller(TokenIssuer.MAX_MINT_DEPTH - 1);
+        assertThat(issuer.issue(atTheLimit, merchant, new TokenRequest(List.of("admin"), 60)).record().mintDepth())
+                .isEqualTo(TokenIssuer.MAX_MINT_DEPTH);
+        store.inserted.clear();
+        Caller beyond = mintingCaller(TokenIssuer.MAX_MINT_DEPTH);
+
+        List<Runnable> requests = List.of(
+                () -> issuer.issue(beyond, merchant, new TokenRequest(List.of("admin"), 60)),
+                () -> issuer.issueApplication(beyond, merchant,
+                        new ApplicationTokenRequest(List.of("open_banking_pis"), "8ow24y2pdx", 60)));
+
+        for (Runnable request : requests) {
+            assertThatThrownBy(request::run).isInstanceOfSatisfying(GatekeeperException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+                assertThat(e.authFailure()).contains(AuthFailure.MINT_DEPTH_EXCEEDED);
+                assertThat(e.credentialOwner()).contains(merchant.id());
+            });
+        }
+        assertThat(store.inserted).isEmpty();
+    }
+
+    /** A merchant presenting a token that was itself minted {@code depth} tokens below its API key. */
+    private Caller mintingCaller(int depth) {
+        return new Caller(merchant, bearerCaller(merchant, NOW.plusSeconds(60)).bearerToken(), "10.1.2.3",
+                Optional.empty(), Optional.empty(),
+                Optional.of(new ParentToken(merchant.id(), TokenId.of(UUID.randomUUID()), 0, depth)));
     }
 
     @Test
@@ -380,7 +411,8 @@ class TokenIssuerTest {
         }
 
         @Override
-        public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+        public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit,
+                                                     RevocationBudget budget) {
             return new DescendantRevocation(0, true);
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatekeeper.api.AuthorizerEndpoint;
@@ -15,6 +16,7 @@ import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.TokenId;
+import dev.gatekeeper.core.token.TokenIssuer;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenRevocation;
 import dev.gatekeeper.core.token.TokenStore;
@@ -61,7 +63,7 @@ class ParentTokenRevocationHandlersTest {
         Response otherForMerchant = mintFor("merchant01", otherPartners);
         Response merchantsOwn = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
         assertThat(stored(MERCHANT, mintedByMerchant).parentToken())
-                .isEqualTo(new ParentToken(MERCHANT, new TokenId(forMerchant.tokenId()), 0));
+                .isEqualTo(new ParentToken(MERCHANT, new TokenId(forMerchant.tokenId()), 0, 1));
         assertAllowed(partners, forMerchant, mintedByMerchant, otherPartners, otherForMerchant, merchantsOwn);
         gk.clock.advance(Duration.ofSeconds(5));
 
@@ -143,6 +145,40 @@ class ParentTokenRevocationHandlersTest {
         assertThat(children).allSatisfy(child -> assertThat(stored(MERCHANT, child).revokedAt()).isNotNull());
         assertThat(revoke(MERCHANT_KEY, children.get(0)).raw().getHeaders())
                 .doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+    }
+
+    /**
+     * A request with too little time left to walk the minted tokens safely (less than a slow storage call and the
+     * answer need) revokes the token and answers at once that more remain, rather than risk the function's timeout
+     * (a 502 that says nothing); the same revocation with time finishes.
+     */
+    @Test
+    void aRevocationShortOfTimeRevokesTheTokenAndSaysMintedTokensRemain() {
+        Response parent = gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN);
+        Response child = gk.requestTokenWithBearer(parent.accessToken(), ADMIN_TOKEN);
+        RevokeTokenHandler handler = gk.handlerFor(RevokeTokenHandler::new);
+        APIGatewayProxyRequestEvent event = ApiEvents.post("/tokens/{tokenId}/revoke", "tokenId", parent.tokenId())
+                .apiKey(MERCHANT_KEY).build();
+
+        JsonNode metrics;
+        Response hurried;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            hurried = new Response(handler.handleRequest(event, new TestLambdaContext("RevokeTokenFunction", 3_000)));
+            metrics = output.metricLines().get(0);
+        }
+
+        assertThat(hurried.status()).isEqualTo(200);
+        assertThat(hurried.data().get("status").asText()).isEqualTo("REVOKED");
+        assertThat(hurried.raw().getHeaders()).containsEntry(TokenResponses.MINTED_TOKENS_REMAIN, "true");
+        assertThat(metrics.get("MintedTokensRemain").asLong()).isEqualTo(1);
+        assertRefused(parent);
+        assertAllowed(child);
+
+        Response unhurried = new Response(handler.handleRequest(event, new TestLambdaContext("RevokeTokenFunction")));
+
+        assertThat(unhurried.status()).isEqualTo(200);
+        assertThat(unhurried.raw().getHeaders()).doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+        assertRefused(child);
     }
 
     /**
@@ -314,6 +350,55 @@ class ParentTokenRevocationHandlersTest {
         assertThat(again.data().get("revokedTimestamp").asLong()).isEqualTo(first.toEpochMilli());
         assertRefused(child, grandchild);
         assertThat(stored(MERCHANT, grandchild).revokedAt()).isEqualTo(gk.clock.instant());
+    }
+
+    /**
+     * Tokens mint tokens down to {@link TokenIssuer#MAX_MINT_DEPTH} below their API key and no further: the one
+     * asking beyond it gets a 403 that stores nothing and is audited against its organisation. So no chain is deeper
+     * than that for a revocation to walk down: here every token of it revoked before (a revoke-all ends them and
+     * leaves their pointers), revoking the first by id still finishes in one request and leaves no pointer behind.
+     */
+    @Test
+    void tokensMintNoDeeperThanTheMintDepthSoRevokingAChainFinishesInOneRequest() {
+        List<Response> chain = new ArrayList<>(List.of(gk.requestToken(MERCHANT_KEY, ADMIN_TOKEN)));
+        for (int depth = 1; depth <= TokenIssuer.MAX_MINT_DEPTH; depth++) {
+            Response minted = gk.requestTokenWithBearer(chain.get(chain.size() - 1).accessToken(), ADMIN_TOKEN);
+            assertThat(minted.status()).as(minted.raw().getBody()).isEqualTo(201);
+            assertThat(stored(MERCHANT, minted).mintDepth()).isEqualTo(depth);
+            chain.add(minted);
+        }
+        Response deepest = chain.get(chain.size() - 1);
+        assertThat(stored(MERCHANT, chain.get(0)).mintDepth()).isZero();
+
+        Response refused = gk.invoke(RequestTokenHandler::new,
+                ApiEvents.post("/tokens").bearer(deepest.accessToken()).json(ADMIN_TOKEN).build());
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.returnCode()).isEqualTo("FORBIDDEN");
+        assertThat(tokens.listForOrganisation(MERCHANT, 100)).hasSize(chain.size());
+        assertThat(refusals("merchant01")).singleElement().extracting(AuditEvent::reason)
+                .isEqualTo("mint_depth_exceeded");
+        assertAllowed(deepest);
+        // One level up may still mint: the limit is on depth, not on the chain.
+        assertThat(stored(MERCHANT, gk.requestTokenWithBearer(chain.get(chain.size() - 2).accessToken(), ADMIN_TOKEN))
+                .mintDepth()).isEqualTo(TokenIssuer.MAX_MINT_DEPTH);
+
+        assertThat(revokeAll(MERCHANT_KEY, "/tokens/revoke").status()).isEqualTo(200);
+        assertThat(mintedPointers(MERCHANT)).isNotEmpty();
+        Response revoked = revoke(MERCHANT_KEY, chain.get(0));
+
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.raw().getHeaders()).doesNotContainKey(TokenResponses.MINTED_TOKENS_REMAIN);
+        assertThat(mintedPointers(MERCHANT)).isEmpty();
+    }
+
+    private List<String> mintedPointers(OrganisationId organisation) {
+        return LocalDynamoDb.shared().client().queryPaginator(request -> request.tableName(gk.tableName)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :minted)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(organisation.value()),
+                                ":minted", AttributeValue.fromS("MINTED#"))))
+                .items().stream().map(item -> item.get("sk").s()).toList();
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -11,9 +11,16 @@ import java.util.UUID;
 public final class TestLambdaContext implements Context {
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
+    private final int remainingMillis;
 
+    /** A request with the template's whole timeout, 10 s, still ahead of it. */
     public TestLambdaContext(String functionName) {
+        this(functionName, 10_000);
+    }
+
+    public TestLambdaContext(String functionName, int remainingMillis) {
         this.functionName = functionName;
+        this.remainingMillis = remainingMillis;
     }
 
     @Override
@@ -58,7 +65,7 @@ public final class TestLambdaContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 10_000;
+        return remainingMillis;
     }
 
     @Override

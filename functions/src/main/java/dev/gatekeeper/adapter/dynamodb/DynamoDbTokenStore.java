@@ -39,6 +39,7 @@ import static dev.gatekeeper.adapter.dynamodb.TokenTable.MINTED;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.MINTED_PREFIX;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.MTLS_FILTER;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_ID;
+import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_DEPTH;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_GENERATION;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_ID;
 import static dev.gatekeeper.adapter.dynamodb.TokenTable.PARENT_TOKEN_ORGANISATION;
@@ -67,6 +68,7 @@ import dev.gatekeeper.core.token.DescendantRevocation;
 import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.ParentTokenRevokedException;
+import dev.gatekeeper.core.token.RevocationBudget;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -440,7 +442,8 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+    public DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit,
+                                                 RevocationBudget budget) {
         if (!parent.minted()) {
             // Nothing was ever minted with it, and nothing can be now it is revoked: no pointers to look for.
             return new DescendantRevocation(0, true);
@@ -456,10 +459,13 @@ public final class DynamoDbTokenStore implements TokenStore {
             // Every step that a later run would not repeat counts: a revocation, or a pointer deleted (with the
             // reads of the child it pointed to). Stepping down into a token revoked before does not: a later run
             // passes again through the tokens on the way to where this one stopped, and counting those could stop
-            // every run short of anything new below a chain longer than the limit.
+            // every run short of anything new below a chain longer than the limit. Each such descent ends in a
+            // counted step (its pointer deleted on the way back up) unless the run stops first, with at most the
+            // mint depth of them on the way down, so a run's uncounted work is bounded too. The time is checked
+            // before every iteration, descents included.
             long steps = 0;
             while (!minters.isEmpty()) {
-                if (steps >= limit) {
+                if (!budget.allowsAnotherStep(steps)) {
                     return new DescendantRevocation(revoked, false);
                 }
                 Minter minter = minters.peek();
@@ -980,6 +986,7 @@ public final class DynamoDbTokenStore implements TokenStore {
             item.put(PARENT_TOKEN_ID, s(parent.id().value()));
             item.put(PARENT_TOKEN_ORGANISATION, s(parent.holder().value()));
             item.put(PARENT_TOKEN_GENERATION, n(parent.generation()));
+            item.put(PARENT_TOKEN_DEPTH, n(parent.depth()));
         }
         item.put(TIME_TO_LIVE, timeToLive(token));
         item.put(GENERATION_EXPIRY, s(generationExpiry(token.generation(), token.expiresAt().toEpochMilli())));
@@ -1079,7 +1086,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         Optional<String> holder = optionalString(item, PARENT_TOKEN_ORGANISATION);
         return id.isPresent() && holder.isPresent()
                 ? new ParentToken(new OrganisationId(holder.get()), new TokenId(id.get()),
-                        number(item, PARENT_TOKEN_GENERATION))
+                        number(item, PARENT_TOKEN_GENERATION),
+                        item.containsKey(PARENT_TOKEN_DEPTH) ? Math.toIntExact(number(item, PARENT_TOKEN_DEPTH)) : 0)
                 : null;
     }
 

@@ -44,7 +44,7 @@ package dev.gatekeeper.adapter.dynamodb;
  * transaction, that the key's {@value #API_KEY_PREFIX} listing item still says {@value #ACTIVE}.
  *
  * <p>A token minted with a bearer token names that parent ({@value #PARENT_TOKEN_ID}, held in
- * {@value #PARENT_TOKEN_ORGANISATION}'s partition, issued in its {@value #PARENT_TOKEN_GENERATION}), and the parent's
+ * {@value #PARENT_TOKEN_ORGANISATION}'s partition, issued in its {@value #PARENT_TOKEN_GENERATION}, itself {@value #PARENT_TOKEN_DEPTH} tokens deep), and the parent's
  * partition gets a {@value #MINTED_PREFIX} pointer to it, so revoking the parent finds its children (and theirs,
  * through their own pointers). Like {@value #DESCENDANT_PREFIX}, only that revocation reads them. The insert checks,
  * in its transaction, that the parent's token item is not revoked and that its partition is still in the parent's
@@ -110,6 +110,11 @@ public final class TokenTable {
     public static final String PARENT_TOKEN_ORGANISATION = "parentTokenOrganisation";
     /** That bearer token's revocation generation. */
     public static final String PARENT_TOKEN_GENERATION = "parentTokenGeneration";
+    /**
+     * That bearer token's own mint depth ({@code TokenRecord.mintDepth}); absent on records stored before depths were
+     * kept, which read as 0.
+     */
+    public static final String PARENT_TOKEN_DEPTH = "parentTokenDepth";
     /**
      * Of a token record: true once a token was minted with it, false before; absent on records stored before the mark
      * existed, which read as true (their children's pointers were written all along).

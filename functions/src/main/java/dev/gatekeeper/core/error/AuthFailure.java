@@ -30,7 +30,9 @@ public enum AuthFailure {
     /** A token without a scope the operation requires. */
     MISSING_SCOPE,
     /** Valid credentials from a source address outside the organisation's allow-list. */
-    IP_NOT_ALLOWED;
+    IP_NOT_ALLOWED,
+    /** A bearer token asking for another one, which would lie deeper below an API key than tokens may be minted. */
+    MINT_DEPTH_EXCEEDED;
 
     /** The value of the {@code Reason} metric dimension and of the {@code authFailure} log field. */
     public String label() {

@@ -28,6 +28,12 @@ import java.util.regex.Pattern;
  */
 public final class TokenIssuer {
     static final int MAX_SCOPES = 100;
+    /**
+     * The deepest a token may be minted below an API key ({@link TokenRecord#mintDepth()}): a partner's token minting
+     * one for its merchant is 1. Bounded because revoking a token walks down everything minted below it, and each
+     * level costs round trips that a request's budget of steps does not count (see {@code TokenRevocation}).
+     */
+    public static final int MAX_MINT_DEPTH = 8;
     /** One attempt more than two concurrent revoke-alls need, as the first may use a remembered, stale generation. */
     private static final int MAX_STALE_RETRIES = 4;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -61,6 +67,7 @@ public final class TokenIssuer {
 
     /** As {@link #issue(Caller, Organisation, TokenRequest)}; {@code audit} describes the caller's request. */
     public IssuedToken issue(Caller caller, Organisation target, TokenRequest request, AuditContext audit) {
+        requireMayMint(caller);
         int expiresIn = expiresIn(request.expiresIn());
         List<String> scopes = allowedNames(request.scopes(), target.allowedScopes(), "scopes", "scope");
         return store(caller, target, scopes, expiresIn, false, null, audit);
@@ -74,6 +81,7 @@ public final class TokenIssuer {
     /** As {@link #issueApplication(Caller, Organisation, ApplicationTokenRequest)}; {@code audit} describes the request. */
     public IssuedToken issueApplication(Caller caller, Organisation target, ApplicationTokenRequest request,
                                         AuditContext audit) {
+        requireMayMint(caller);
         int expiresIn = expiresIn(request.expiresIn());
         List<String> products = allowedNames(request.products(), target.products(), "products", "product");
         String resourceId = request.resourceId();
@@ -168,6 +176,15 @@ public final class TokenIssuer {
                 ? GatekeeperException.unauthorized(AuthFailure.INVALID_API_KEY, "Invalid credentials")
                         .refusingCredentialOf(caller.organisation().id())
                 : revokedToken(caller);
+    }
+
+    /** A bearer token may mint only while the token it mints stays within {@link #MAX_MINT_DEPTH}. */
+    private static void requireMayMint(Caller caller) {
+        if (caller.presentedToken().filter(parent -> parent.depth() >= MAX_MINT_DEPTH).isPresent()) {
+            throw GatekeeperException.forbidden(AuthFailure.MINT_DEPTH_EXCEEDED,
+                            "This token was itself requested with a chain of tokens too long to request another")
+                    .refusingCredentialOf(caller.organisation().id());
+        }
     }
 
     /** The caller's bearer token was revoked after it was checked: the refusal its next request would get. */

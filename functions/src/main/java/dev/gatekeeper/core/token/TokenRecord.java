@@ -118,6 +118,14 @@ public record TokenRecord(
                 && applicationToken == claims.applicationToken();
     }
 
+    /**
+     * How many bearer tokens it was minted below: 0 for a token obtained with an API key, 1 for one minted with such a
+     * token, and so on. Bounded ({@code TokenIssuer.MAX_MINT_DEPTH}), so that revoking a token walks a bounded depth.
+     */
+    public int mintDepth() {
+        return parentToken == null ? 0 : parentToken.depth() + 1;
+    }
+
     public TokenRecord revokedAt(Instant when) {
         return new TokenRecord(id, requestedOrganisation, requestingOrganisation, accessType, requestingAccessType,
                 parentId, scopes, ipFiltering, mtlsFilter, createdAt, expiresAt, generation, when, applicationToken,

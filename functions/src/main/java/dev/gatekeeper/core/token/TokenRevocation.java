@@ -4,6 +4,7 @@ import dev.gatekeeper.core.audit.AuditContext;
 import dev.gatekeeper.core.error.GatekeeperException;
 import dev.gatekeeper.core.organisation.Organisation;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,23 +26,33 @@ public final class TokenRevocation {
     private final TokenStore store;
     private final JwtAccessTokenVerifier verifier;
     private final Clock clock;
+    private final Duration answerReserve;
 
-    public TokenRevocation(TokenStore store, JwtAccessTokenVerifier verifier, Clock clock) {
+    /**
+     * @param answerReserve of a request's time left, what revoking minted tokens leaves unused: enough for the
+     *                      storage calls a step already begun may still wait on, and for answering
+     */
+    public TokenRevocation(TokenStore store, JwtAccessTokenVerifier verifier, Clock clock, Duration answerReserve) {
         this.store = store;
         this.verifier = verifier;
         this.clock = clock;
+        this.answerReserve = answerReserve;
     }
 
     /**
      * Revokes a token issued to {@code holder}, and the tokens minted with it. Idempotent: a second call returns the
      * first revocation time (and finishes revoking the tokens minted with it, if an earlier call did not).
      * A malformed, unknown or foreign id is the same 404.
+     *
+     * @param timeLeft how long the request may still run (a Lambda function's remaining time): revoking the minted
+     *                 tokens stops in time to answer that more remain
      */
-    public RevokedToken revoke(Organisation holder, String encodedTokenId, AuditContext audit) {
+    public RevokedToken revoke(Organisation holder, String encodedTokenId, AuditContext audit, Duration timeLeft) {
+        RevocationBudget budget = budget(timeLeft);
         TokenId id = TokenId.parse(encodedTokenId).orElseThrow(TokenRevocation::notFound);
         Instant at = Instant.ofEpochMilli(clock.millis());
         TokenRecord token = store.revoke(holder.id(), id, at, audit).orElseThrow(TokenRevocation::notFound);
-        return new RevokedToken(token, !revokeMintedWith(token, at, audit));
+        return new RevokedToken(token, !revokeMintedWith(token, at, audit, budget));
     }
 
     /**
@@ -52,11 +63,18 @@ public final class TokenRevocation {
      * <p>The id is taken from the token only after its signature verifies, so no one can revoke a token by
      * forging a JWT around its id. A token that no longer verifies (expired) needs no revocation.
      */
-    public Optional<RevokedToken> revokePresented(Organisation caller, String token, AuditContext audit) {
+    public Optional<RevokedToken> revokePresented(Organisation caller, String token, AuditContext audit,
+                                                  Duration timeLeft) {
+        RevocationBudget budget = budget(timeLeft);
         Instant at = Instant.ofEpochMilli(clock.millis());
         return verifier.verifyOrExplain(token)
                 .flatMap(claims -> store.revoke(caller.id(), claims.tokenId(), at, audit))
-                .map(record -> new RevokedToken(record, !revokeMintedWith(record, at, audit)));
+                .map(record -> new RevokedToken(record, !revokeMintedWith(record, at, audit, budget)));
+    }
+
+    /** Taken as the request reaches the revocation, when {@code timeLeft} was measured. */
+    private RevocationBudget budget(Duration timeLeft) {
+        return RevocationBudget.of(DESCENDANTS_PER_REQUEST, timeLeft.minus(answerReserve));
     }
 
     /**
@@ -68,10 +86,10 @@ public final class TokenRevocation {
      *
      * @return whether no token minted with it is left to revoke
      */
-    private boolean revokeMintedWith(TokenRecord token, Instant at, AuditContext audit) {
+    private boolean revokeMintedWith(TokenRecord token, Instant at, AuditContext audit, RevocationBudget budget) {
         DescendantRevocation descendants;
         try {
-            descendants = store.revokeMintedWith(token, at, audit, DESCENDANTS_PER_REQUEST);
+            descendants = store.revokeMintedWith(token, at, audit, budget);
         } catch (RuntimeException e) {
             // The organisation too: it is what `admin token revoke ORG_ID TOKEN_ID` needs to finish the job.
             LOG.error("Revoking the tokens minted with token {} of organisation {} failed part-way: revoking it again"

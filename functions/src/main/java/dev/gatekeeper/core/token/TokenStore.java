@@ -109,12 +109,19 @@ public interface TokenStore {
      * searched, so a token that minted nothing costs nothing here.
      *
      * @param parent the record as {@link #revoke} returned it: its {@code minted} is as of its revocation
-     * @param limit  how many steps this call takes at most, so a request's work stays bounded: a step revokes a
-     *               token, or is done for good with one (revoked before, expired, no longer stored), a few round trips
-     *               each. The rest is left for the next run, which reads again only the tokens on the way to where
-     *               this one stopped (what an earlier run finished is not read again)
+     * @param budget how many steps this call takes at most, and until when, so a request's work stays bounded: a
+     *               step revokes a token, or is done for good with one (revoked before, expired, no longer stored), a
+     *               few round trips each. Stepping down into a token revoked before is not a step (a later run passes
+     *               there again), but it is bounded by how deep tokens may be minted ({@code
+     *               TokenIssuer.MAX_MINT_DEPTH}). The rest is left for the next run, which reads again only the tokens
+     *               on the way to where this one stopped (what an earlier run finished is not read again)
      */
-    DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit);
+    DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, RevocationBudget budget);
+
+    /** As {@link #revokeMintedWith(TokenRecord, Instant, AuditContext, RevocationBudget)}, bounded by steps only. */
+    default DescendantRevocation revokeMintedWith(TokenRecord parent, Instant at, AuditContext audit, int limit) {
+        return revokeMintedWith(parent, at, audit, RevocationBudget.ofSteps(limit));
+    }
 
     /** Up to {@code limit} of the organisation's token records, newest first, for administration. */
     java.util.List<TokenRecord> listForOrganisation(OrganisationId organisation, int limit);

@@ -19,6 +19,7 @@ import dev.gatekeeper.core.token.DescendantRevocation;
 import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.ParentToken;
 import dev.gatekeeper.core.token.ParentTokenRevokedException;
+import dev.gatekeeper.core.token.RevocationBudget;
 import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
@@ -784,6 +785,27 @@ class DynamoDbTokenStoreTest {
     }
 
     @Test
+    void aMintedTokenKeepsHowDeepItsParentWasAndOneStoredBeforeDepthsWereKeptReadsAsMintedWithAnApiKeysToken() {
+        TokenRecord root = token().requestedFor(PARTNER).build();
+        TokenRecord child = token().mintedWith(root).generation(0).build();
+        TokenRecord grandchild = token().mintedWith(child).generation(0).build();
+        store.insert(root);
+        store.insert(child);
+        store.insert(grandchild);
+
+        TokenRecord read = store.findForOrganisation(MERCHANT, grandchild.id()).orElseThrow();
+
+        assertThat(read.mintDepth()).isEqualTo(2);
+        assertThat(read.parentToken()).isEqualTo(new ParentToken(MERCHANT, child.id(), 0, 1));
+        assertThat(item(MERCHANT.value(), "TOKEN#" + grandchild.id()).get("parentTokenDepth").n()).isEqualTo("1");
+        client.updateItem(request -> request.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS(MERCHANT.value()),
+                        "sk", AttributeValue.fromS("TOKEN#" + grandchild.id())))
+                .updateExpression("REMOVE parentTokenDepth"));
+        assertThat(store.findForOrganisation(MERCHANT, grandchild.id()).orElseThrow().mintDepth()).isEqualTo(1);
+    }
+
+    @Test
     void insertOfATokenWhoseParentIsRevokedOrUnknownFailsAndStoresNothing() {
         TokenRecord partners = token().requestedFor(PARTNER).build();
         TokenRecord merchants = token().build();
@@ -882,6 +904,31 @@ class DynamoDbTokenStoreTest {
         // Every pointer it followed is done with; the sibling's is not.
         assertThat(allItems()).extracting(stored -> stored.get("sk").s()).filteredOn(sk -> sk.startsWith("MINTED#"))
                 .containsExactly("MINTED#" + sibling.id() + "#" + siblingsChild.id());
+    }
+
+    /**
+     * The time is checked before every step and every descent: a walk whose time is up does nothing more and says
+     * more remain, and one with time goes on. A descent into a token revoked before is no step, so only time stops
+     * it.
+     */
+    @Test
+    void revokeMintedWithStopsWhenItsTimeIsUpAndSaysMoreRemain() {
+        TokenRecord parent = token().build();
+        TokenRecord child = token().mintedWith(parent).build();
+        TokenRecord grandchild = token().mintedWith(child).build();
+        List.of(parent, child, grandchild).forEach(store::insert);
+        store.revoke(MERCHANT, child.id(), FIRST_REVOCATION);
+        TokenRecord revoked = store.revoke(MERCHANT, parent.id(), FIRST_REVOCATION).orElseThrow();
+
+        DescendantRevocation outOfTime = store.revokeMintedWith(revoked, SECOND_REVOCATION, AUDIT,
+                RevocationBudget.of(100, Duration.ZERO));
+
+        assertThat(outOfTime).isEqualTo(new DescendantRevocation(0, false));
+        assertThat(store.findForOrganisation(MERCHANT, grandchild.id())).contains(grandchild);
+        assertThat(store.revokeMintedWith(revoked, SECOND_REVOCATION, AUDIT, RevocationBudget.of(100,
+                Duration.ofMinutes(1)))).isEqualTo(new DescendantRevocation(1, true));
+        assertThat(store.findForOrganisation(MERCHANT, grandchild.id()))
+                .contains(grandchild.revokedAt(SECOND_REVOCATION));
     }
 
     @Test
