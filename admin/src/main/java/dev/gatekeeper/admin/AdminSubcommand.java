@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that does one thing to the table. It succeeds by returning; it fails by throwing, and
+ * A command that does one thing to the table (or to the signing-key secrets). It succeeds by returning; it fails by throwing, and
  * {@link ErrorReporter} picks the message and exit code.
  */
 abstract class AdminSubcommand implements Callable<Integer> {
@@ -30,6 +30,10 @@ abstract class AdminSubcommand implements Callable<Integer> {
 
     final AdminTable table() {
         return root().table(spec.commandLine());
+    }
+
+    final KeySecrets keySecrets() {
+        return root().keySecrets(spec.commandLine());
     }
 
     final PrintWriter out() {

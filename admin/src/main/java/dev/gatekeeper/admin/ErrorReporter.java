@@ -42,7 +42,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             err.println("error: " + e.getMessage());
             exitCode = GatekeeperAdmin.REFUSED;
         } else if (unreachable(e)) {
-            err.println("error: cannot reach " + admin.tableDescription().orElse("the table") + ": " + reason(e));
+            err.println("error: cannot reach " + admin.dependencyDescription().orElse("the table") + ": " + reason(e));
             exitCode = GatekeeperAdmin.UNREACHABLE;
         } else {
             err.println("error: unexpected failure: " + firstLine(String.valueOf(e))
@@ -64,6 +64,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     private static String reason(Exception e) {
         if (find(e, ResourceNotFoundException.class).isPresent()) {
             return "the table does not exist";
+        }
+        if (find(e, software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException.class).isPresent()) {
+            return "the secret does not exist";
         }
         return find(e, SdkException.class)
                 .map(sdk -> firstLine(String.valueOf(sdk.getMessage())))

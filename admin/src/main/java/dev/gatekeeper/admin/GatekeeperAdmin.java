@@ -28,6 +28,10 @@ public final class GatekeeperAdmin {
 
     /** The table's name when {@code --table} is not given. */
     public static final String TABLE_VARIABLE = "GATEKEEPER_TABLE";
+    /** The private key set's secret when {@code --signing-key-secret} is not given (the functions' own variable). */
+    public static final String SIGNING_KEY_SECRET_VARIABLE = "SIGNING_KEY_SECRET_ARN";
+    /** The public key set's secret when {@code --public-key-secret} is not given (the functions' own variable). */
+    public static final String PUBLIC_KEY_SECRET_VARIABLE = "PUBLIC_KEY_SECRET_ARN";
 
     private final Map<String, String> environment;
     private final Clock clock;
@@ -80,7 +84,11 @@ public final class GatekeeperAdmin {
     }
 
     Optional<String> tableFromEnvironment() {
-        return Optional.ofNullable(environment.get(TABLE_VARIABLE)).filter(name -> !name.isBlank());
+        return fromEnvironment(TABLE_VARIABLE);
+    }
+
+    Optional<String> fromEnvironment(String variable) {
+        return Optional.ofNullable(environment.get(variable)).filter(value -> !value.isBlank());
     }
 
     Clock clock() {

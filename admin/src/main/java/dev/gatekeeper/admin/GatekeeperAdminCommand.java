@@ -23,14 +23,15 @@ import picocli.CommandLine.ScopeType;
         versionProvider = GatekeeperAdminCommand.Version.class,
         usageHelpAutoWidth = true,
         description = {"Manages Gatekeeper organisations, API keys and tokens in a local or deployed table,",
-                "and reads its audit trail."},
-        subcommands = {OrganisationCommand.class, ApiKeyCommand.class, TokenCommand.class, AuditCommand.class},
+                "reads its audit trail, and lists or removes signing keys in the stack's secrets."},
+        subcommands = {OrganisationCommand.class, ApiKeyCommand.class, TokenCommand.class, AuditCommand.class,
+                SigningKeyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:Success.",
                 "1:Not found, or refused (for example an organisation id already taken).",
                 "2:Bad usage: unknown command or option, malformed value.",
-                "3:The table could not be reached (endpoint, credentials, permissions, missing table)."})
+                "3:The table or a secret could not be reached (endpoint, credentials, permissions, missing table or secret)."})
 final class GatekeeperAdminCommand implements AutoCloseable {
     @Option(names = "--table", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "The Gatekeeper table (the stack's TokensTableName output). "
@@ -47,11 +48,28 @@ final class GatekeeperAdminCommand implements AutoCloseable {
                     + "store. Stand-in credentials are used when none are configured.")
     private URI endpoint;
 
+    @Option(names = "--signing-key-secret", paramLabel = "ARN", scope = ScopeType.INHERIT,
+            description = "The private signing-key set's secret (the stack's SigningKeySecretArn output), for "
+                    + "signing-key commands. Default: $" + GatekeeperAdmin.SIGNING_KEY_SECRET_VARIABLE + ".")
+    private String signingKeySecret;
+
+    @Option(names = "--public-key-secret", paramLabel = "ARN", scope = ScopeType.INHERIT,
+            description = "The public key set's secret (the stack's PublicKeySecretArn output), for signing-key "
+                    + "commands. Default: $" + GatekeeperAdmin.PUBLIC_KEY_SECRET_VARIABLE + ".")
+    private String publicKeySecret;
+
+    @Option(names = "--secrets-endpoint", paramLabel = "URL", scope = ScopeType.INHERIT,
+            converter = ArgumentConverters.Endpoints.class,
+            description = "Secrets Manager endpoint, such as a moto server or LocalStack. Stand-in credentials are "
+                    + "used when none are configured.")
+    private URI secretsEndpoint;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     private boolean debug;
 
     private final GatekeeperAdmin admin;
     private AdminTable table;
+    private KeySecrets keySecrets;
 
     GatekeeperAdminCommand(GatekeeperAdmin admin) {
         this.admin = admin;
@@ -73,9 +91,33 @@ final class GatekeeperAdminCommand implements AutoCloseable {
         return table;
     }
 
-    /** What a failure to reach the table is about, such as {@code table 'tokens' in us-east-1}. */
-    Optional<String> tableDescription() {
-        return Optional.ofNullable(table).map(AdminTable::description);
+    /** The signing-key secrets named by the options or the environment, connected on first use. */
+    KeySecrets keySecrets(CommandLine command) {
+        if (keySecrets == null) {
+            String signing = given(signingKeySecret, GatekeeperAdmin.SIGNING_KEY_SECRET_VARIABLE, "--signing-key-secret",
+                    command);
+            String published = given(publicKeySecret, GatekeeperAdmin.PUBLIC_KEY_SECRET_VARIABLE, "--public-key-secret",
+                    command);
+            keySecrets = KeySecrets.open(signing, published, Optional.ofNullable(region),
+                    Optional.ofNullable(secretsEndpoint));
+        }
+        return keySecrets;
+    }
+
+    private String given(String option, String variable, String name, CommandLine command) {
+        return Optional.ofNullable(option).filter(value -> !value.isBlank())
+                .or(() -> admin.fromEnvironment(variable))
+                .orElseThrow(() -> new ParameterException(command,
+                        "No secret given: use " + name + " ARN or set " + variable));
+    }
+
+    /**
+     * What a failure to reach AWS is about, such as {@code table 'tokens' in us-east-1}: the secrets once a command
+     * uses them (no command uses both).
+     */
+    Optional<String> dependencyDescription() {
+        return Optional.ofNullable(keySecrets).map(KeySecrets::description)
+                .or(() -> Optional.ofNullable(table).map(AdminTable::description));
     }
 
     boolean debug() {
@@ -87,6 +129,10 @@ final class GatekeeperAdminCommand implements AutoCloseable {
         if (table != null) {
             table.close();
             table = null;
+        }
+        if (keySecrets != null) {
+            keySecrets.close();
+            keySecrets = null;
         }
     }
 

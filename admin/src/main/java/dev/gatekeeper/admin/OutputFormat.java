@@ -7,13 +7,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatekeeper.core.apikey.ApiKeyRecord;
 import dev.gatekeeper.core.audit.AuditEvent;
+import dev.gatekeeper.core.keys.SigningAlgorithm;
+import dev.gatekeeper.core.keys.SigningKey;
+import dev.gatekeeper.core.keys.SigningKeySet;
+import dev.gatekeeper.core.keys.VerificationKey;
+import dev.gatekeeper.core.keys.VerificationKeySet;
 import dev.gatekeeper.core.organisation.Organisation;
 import dev.gatekeeper.core.organisation.OrganisationId;
 import dev.gatekeeper.core.token.KeyLineage;
 import dev.gatekeeper.core.token.TokenRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -161,6 +168,50 @@ final class OutputFormat {
         node.set("allowedIps", strings(organisation.allowedIps()));
         node.put("mtlsFilter", organisation.mtlsFilter());
         return node;
+    }
+
+    /**
+     * The keys of both sets, as the private set orders them (current first), then any the public set alone holds.
+     * Status is the private set's; a key only the public set holds is "public only" (a removal that reached one set only).
+     */
+    static String signingKeysJson(SigningKeySet signing, VerificationKeySet published) {
+        return json(array(signingKeyRows(signing, published), row -> {
+            ObjectNode node = JSON.createObjectNode()
+                    .put("kid", row.kid())
+                    .put("algorithm", row.algorithm().name())
+                    .put("status", row.status());
+            row.signedUntil().ifPresent(until -> node.put("signedUntil", until.toString()));
+            return node.put("inPrivateSet", row.inPrivateSet()).put("inPublicSet", row.inPublicSet());
+        }));
+    }
+
+    static String signingKeyTable(SigningKeySet signing, VerificationKeySet published) {
+        TextTable table = new TextTable("KID", "ALG", "STATUS", "SIGNED UNTIL", "PRIVATE SET", "PUBLIC SET");
+        for (SigningKeyRow row : signingKeyRows(signing, published)) {
+            table.row(row.kid(), row.algorithm().name(), row.status(),
+                    row.signedUntil().map(Instant::toString).orElse(""), yesNo(row.inPrivateSet()),
+                    yesNo(row.inPublicSet()));
+        }
+        return table.render();
+    }
+
+    private record SigningKeyRow(String kid, SigningAlgorithm algorithm, String status, Optional<Instant> signedUntil,
+                                 boolean inPrivateSet, boolean inPublicSet) {
+    }
+
+    private static List<SigningKeyRow> signingKeyRows(SigningKeySet signing, VerificationKeySet published) {
+        List<SigningKeyRow> rows = new ArrayList<>();
+        for (SigningKey key : signing.all()) {
+            boolean current = key.kid().equals(signing.current().kid());
+            rows.add(new SigningKeyRow(key.kid(), key.algorithm(), current ? "current" : "previous",
+                    signing.signedUntil(key.kid()), true, published.find(key.kid()).isPresent()));
+        }
+        for (VerificationKey key : published.all()) {
+            if (signing.find(key.kid()).isEmpty()) {
+                rows.add(new SigningKeyRow(key.kid(), key.algorithm(), "public only", Optional.empty(), false, true));
+            }
+        }
+        return rows;
     }
 
     private static <T> ArrayNode array(List<T> items, Function<T, ObjectNode> toNode) {

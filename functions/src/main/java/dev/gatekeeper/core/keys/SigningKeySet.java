@@ -86,6 +86,23 @@ public final class SigningKeySet {
     }
 
     /**
+     * This set without the previous key {@code kid} (and its record of when it stopped signing); the same set if it
+     * holds no such key. Tokens it signed stop verifying wherever the result is loaded: for a key that leaked.
+     *
+     * @throws IllegalArgumentException for the current key: rotate first, so that something else signs
+     */
+    public SigningKeySet withoutPrevious(String kid) {
+        if (current.kid().equals(kid)) {
+            throw new IllegalArgumentException("key " + kid + " is the current signing key");
+        }
+        if (!byKid.containsKey(kid)) {
+            return this;
+        }
+        return new SigningKeySet(current, previous().stream().filter(key -> !key.kid().equals(kid)).toList(),
+                signedUntil);
+    }
+
+    /**
      * The public halves of this set: same kids, same current key, no private parameter. What the public key set
      * holds, and what a signing function verifies bearer tokens with.
      */

@@ -42,6 +42,22 @@ public final class VerificationKeySet {
         return ordered;
     }
 
+    /**
+     * This set without the previous key {@code kid}; the same set if it holds no such key.
+     *
+     * @throws IllegalArgumentException for the current key
+     */
+    public VerificationKeySet withoutPrevious(String kid) {
+        if (current.kid().equals(kid)) {
+            throw new IllegalArgumentException("key " + kid + " is the current signing key");
+        }
+        if (!byKid.containsKey(kid)) {
+            return this;
+        }
+        return new VerificationKeySet(current, ordered.subList(1, ordered.size()).stream()
+                .filter(key -> !key.kid().equals(kid)).toList());
+    }
+
     /** What may be published (a JWKS): every key's public JWK, current first. */
     public JWKSet publicJwkSet() {
         return new JWKSet(ordered.stream().map(VerificationKey::publicJwk).toList());
