@@ -11,6 +11,7 @@ import dev.gatekeeper.core.token.TokenStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,25 +30,26 @@ final class AdminTable implements AutoCloseable {
     private final TokenStore tokens;
     private final AuditLog audit;
 
-    private AdminTable(String name, String description, DynamoDbClient client, AwsCredentialsProvider credentials) {
+    private AdminTable(String name, String description, DynamoDbClient client, AwsCredentialsProvider credentials,
+                       Duration auditRetention) {
         this.description = description;
         this.client = client;
         this.credentials = credentials;
-        // The CLI's own changes are audited (as the administrator's) with the service's default retention.
-        this.organisations = new DynamoDbOrganisationRegistry(client, name);
-        this.apiKeys = new DynamoDbApiKeyRegistry(client, name);
-        this.tokens = new DynamoDbTokenStore(client, name, UNUSED_RETENTION);
-        this.audit = new DynamoDbAuditLog(client, name, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION);
+        // The CLI's own changes are audited (as the administrator's), kept as long as the stack keeps the functions'.
+        this.organisations = new DynamoDbOrganisationRegistry(client, name, auditRetention, UUID::randomUUID);
+        this.apiKeys = new DynamoDbApiKeyRegistry(client, name, auditRetention, UUID::randomUUID);
+        this.tokens = new DynamoDbTokenStore(client, name, UNUSED_RETENTION, auditRetention, UUID::randomUUID);
+        this.audit = new DynamoDbAuditLog(client, name, auditRetention);
     }
 
     /** Builds the client; nothing is sent until a command reads or writes. */
-    static AdminTable open(String name, Optional<String> region, Optional<URI> endpoint) {
+    static AdminTable open(String name, Optional<String> region, Optional<URI> endpoint, Duration auditRetention) {
         Region resolvedRegion = AdminAws.region(region, endpoint);
         AwsCredentialsProvider credentials = AdminAws.credentials(endpoint);
         DynamoDbClient client = AdminAws.configure(DynamoDbClient.builder(), resolvedRegion, credentials, endpoint)
                 .build();
         String description = "table '" + name + "' " + AdminAws.where(resolvedRegion, endpoint);
-        return new AdminTable(name, description, client, credentials);
+        return new AdminTable(name, description, client, credentials, auditRetention);
     }
 
     /** For messages: {@code table 'tokens' in us-east-1 at http://127.0.0.1:8000}. */

@@ -28,6 +28,10 @@ public final class GatekeeperAdmin {
 
     /** The table's name when {@code --table} is not given. */
     public static final String TABLE_VARIABLE = "GATEKEEPER_TABLE";
+    /** The audit records' retention in days when {@code --audit-retention-days} is not given (the functions' own). */
+    public static final String AUDIT_RETENTION_VARIABLE = "AUDIT_RETENTION_DAYS";
+    /** The stack's default AuditRetentionDays, which the functions use too when the variable is unset. */
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
     /** The private key set's secret when {@code --signing-key-secret} is not given (the functions' own variable). */
     public static final String SIGNING_KEY_SECRET_VARIABLE = "SIGNING_KEY_SECRET_ARN";
     /** The public key set's secret when {@code --public-key-secret} is not given (the functions' own variable). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -48,6 +49,12 @@ final class GatekeeperAdminCommand implements AutoCloseable {
                     + "store. Stand-in credentials are used when none are configured.")
     private URI endpoint;
 
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS", scope = ScopeType.INHERIT,
+            description = "Days the audit records this run writes are kept before TTL removes them: the stack's "
+                    + "AuditRetentionDays. Default: $" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE + ", else "
+                    + GatekeeperAdmin.DEFAULT_AUDIT_RETENTION_DAYS + ".")
+    private Integer auditRetentionDays;
+
     @Option(names = "--signing-key-secret", paramLabel = "ARN", scope = ScopeType.INHERIT,
             description = "The private signing-key set's secret (the stack's SigningKeySecretArn output), for "
                     + "signing-key commands. Default: $" + GatekeeperAdmin.SIGNING_KEY_SECRET_VARIABLE + ".")
@@ -86,9 +93,35 @@ final class GatekeeperAdminCommand implements AutoCloseable {
                     .or(admin::tableFromEnvironment)
                     .orElseThrow(() -> new ParameterException(command,
                             "No table given: use --table NAME or set " + GatekeeperAdmin.TABLE_VARIABLE));
-            table = AdminTable.open(name, Optional.ofNullable(region), Optional.ofNullable(endpoint));
+            table = AdminTable.open(name, Optional.ofNullable(region), Optional.ofNullable(endpoint),
+                    auditRetention(command));
         }
         return table;
+    }
+
+    /** As the functions keep theirs: the option, else the functions' variable, else their default. */
+    private Duration auditRetention(CommandLine command) {
+        if (auditRetentionDays != null) {
+            return positiveDays(auditRetentionDays, "--audit-retention-days", command);
+        }
+        Optional<String> fromEnvironment = admin.fromEnvironment(GatekeeperAdmin.AUDIT_RETENTION_VARIABLE);
+        if (fromEnvironment.isEmpty()) {
+            return Duration.ofDays(GatekeeperAdmin.DEFAULT_AUDIT_RETENTION_DAYS);
+        }
+        try {
+            return positiveDays(Integer.parseInt(fromEnvironment.get().strip()),
+                    "$" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE, command);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(command, "$" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE
+                    + " must be a whole number of days, not '" + fromEnvironment.get() + "'");
+        }
+    }
+
+    private static Duration positiveDays(int days, String source, CommandLine command) {
+        if (days < 1) {
+            throw new ParameterException(command, source + " must be at least 1 day, not " + days);
+        }
+        return Duration.ofDays(days);
     }
 
     /** The signing-key secrets named by the options or the environment, connected on first use. */

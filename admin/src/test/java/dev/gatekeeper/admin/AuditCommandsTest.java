@@ -9,11 +9,15 @@ import dev.gatekeeper.admin.AdminCli.Result;
 import dev.gatekeeper.core.audit.AuditAction;
 import dev.gatekeeper.core.audit.AuditEvent;
 import dev.gatekeeper.core.organisation.OrganisationId;
+import dev.gatekeeper.testing.LocalDynamoDb;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class AuditCommandsTest {
     private static final OrganisationId MERCHANT = new OrganisationId("merchant01");
@@ -132,5 +136,47 @@ class AuditCommandsTest {
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + result.out(), e);
         }
+    }
+
+    /**
+     * The CLI's records are kept as long as the stack keeps the functions': the option, else the functions' own
+     * variable, else their default of 400 days; a retention below a day is bad usage and writes nothing.
+     */
+    @Test
+    void theRecordsTheCliWritesExpireAfterTheStacksAuditRetention() {
+        assertThat(cli.run("--audit-retention-days", "30", "org", "create", "--id", "merchant03", "--name", "A",
+                "--type", "CR").exitCode()).isZero();
+        assertThat(createdWith(Map.of("AUDIT_RETENTION_DAYS", "45"), "merchant04").exitCode()).isZero();
+        assertThat(createdWith(Map.of(), "merchant05").exitCode()).isZero();
+        Result zero = cli.run("--audit-retention-days", "0", "org", "create", "--id", "merchant06", "--name", "A",
+                "--type", "CR");
+        Result malformed = createdWith(Map.of("AUDIT_RETENTION_DAYS", "a year"), "merchant07");
+
+        assertThat(auditExpiry("merchant03")).isEqualTo(NOW.plus(Duration.ofDays(30)).getEpochSecond());
+        assertThat(auditExpiry("merchant04")).isEqualTo(NOW.plus(Duration.ofDays(45)).getEpochSecond());
+        assertThat(auditExpiry("merchant05")).isEqualTo(NOW.plus(Duration.ofDays(400)).getEpochSecond());
+        assertThat(zero.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(zero.err()).startsWith("error: --audit-retention-days must be at least 1 day, not 0");
+        assertThat(malformed.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
+        assertThat(malformed.err()).startsWith("error: $AUDIT_RETENTION_DAYS must be a whole number of days");
+        assertThat(cli.organisations().find(new OrganisationId("merchant06"))).isEmpty();
+        assertThat(cli.organisations().find(new OrganisationId("merchant07"))).isEmpty();
+    }
+
+    private Result createdWith(Map<String, String> environment, String id) {
+        return cli.runAsGiven(environment, "--table", cli.table(), "--endpoint",
+                LocalDynamoDb.shared().endpoint().toString(), "org", "create", "--id", id, "--name", "A", "--type",
+                "CR");
+    }
+
+    /** The TTL of the organisation's one audit record, its creation's. */
+    private long auditExpiry(String organisation) {
+        List<Map<String, AttributeValue>> items = cli.client().query(request -> request.tableName(cli.table())
+                .consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :audit)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(organisation),
+                        ":audit", AttributeValue.fromS("AUDIT#")))).items();
+        assertThat(items).hasSize(1);
+        return Long.parseLong(items.get(0).get("ttl").n());
     }
 }
