@@ -1,5 +1,6 @@
 package dev.gatekeeper.admin;
 
+import dev.gatekeeper.config.GatekeeperConfig;
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
 import dev.gatekeeper.observability.LogOutput;
 import java.io.PrintStream;
@@ -29,13 +30,11 @@ public final class GatekeeperAdmin {
     /** The table's name when {@code --table} is not given. */
     public static final String TABLE_VARIABLE = "GATEKEEPER_TABLE";
     /** The audit records' retention in days when {@code --audit-retention-days} is not given (the functions' own). */
-    public static final String AUDIT_RETENTION_VARIABLE = "AUDIT_RETENTION_DAYS";
-    /** The stack's default AuditRetentionDays, which the functions use too when the variable is unset. */
-    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
+    public static final String AUDIT_RETENTION_VARIABLE = GatekeeperConfig.AUDIT_RETENTION_DAYS;
     /** The private key set's secret when {@code --signing-key-secret} is not given (the functions' own variable). */
-    public static final String SIGNING_KEY_SECRET_VARIABLE = "SIGNING_KEY_SECRET_ARN";
+    public static final String SIGNING_KEY_SECRET_VARIABLE = GatekeeperConfig.SIGNING_KEY_SECRET_ARN;
     /** The public key set's secret when {@code --public-key-secret} is not given (the functions' own variable). */
-    public static final String PUBLIC_KEY_SECRET_VARIABLE = "PUBLIC_KEY_SECRET_ARN";
+    public static final String PUBLIC_KEY_SECRET_VARIABLE = GatekeeperConfig.PUBLIC_KEY_SECRET_ARN;
 
     private final Map<String, String> environment;
     private final Clock clock;
@@ -89,6 +88,10 @@ public final class GatekeeperAdmin {
 
     Optional<String> tableFromEnvironment() {
         return fromEnvironment(TABLE_VARIABLE);
+    }
+
+    Map<String, String> environment() {
+        return environment;
     }
 
     Optional<String> fromEnvironment(String variable) {

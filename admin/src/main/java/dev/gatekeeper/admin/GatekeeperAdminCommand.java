@@ -1,5 +1,6 @@
 package dev.gatekeeper.admin;
 
+import dev.gatekeeper.config.GatekeeperConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ final class GatekeeperAdminCommand implements AutoCloseable {
     @Option(names = "--audit-retention-days", paramLabel = "DAYS", scope = ScopeType.INHERIT,
             description = "Days the audit records this run writes are kept before TTL removes them: the stack's "
                     + "AuditRetentionDays. Default: $" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE + ", else "
-                    + GatekeeperAdmin.DEFAULT_AUDIT_RETENTION_DAYS + ".")
+                    + "400, the stack's default.")
     private Integer auditRetentionDays;
 
     @Option(names = "--signing-key-secret", paramLabel = "ARN", scope = ScopeType.INHERIT,
@@ -104,16 +105,10 @@ final class GatekeeperAdminCommand implements AutoCloseable {
         if (auditRetentionDays != null) {
             return positiveDays(auditRetentionDays, "--audit-retention-days", command);
         }
-        Optional<String> fromEnvironment = admin.fromEnvironment(GatekeeperAdmin.AUDIT_RETENTION_VARIABLE);
-        if (fromEnvironment.isEmpty()) {
-            return Duration.ofDays(GatekeeperAdmin.DEFAULT_AUDIT_RETENTION_DAYS);
-        }
         try {
-            return positiveDays(Integer.parseInt(fromEnvironment.get().strip()),
-                    "$" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE, command);
-        } catch (NumberFormatException e) {
-            throw new ParameterException(command, "$" + GatekeeperAdmin.AUDIT_RETENTION_VARIABLE
-                    + " must be a whole number of days, not '" + fromEnvironment.get() + "'");
+            return GatekeeperConfig.auditRetention(admin.environment());
+        } catch (IllegalStateException e) {
+            throw new ParameterException(command, "$" + e.getMessage());
         }
     }
 

@@ -158,7 +158,7 @@ class AuditCommandsTest {
         assertThat(zero.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
         assertThat(zero.err()).startsWith("error: --audit-retention-days must be at least 1 day, not 0");
         assertThat(malformed.exitCode()).isEqualTo(GatekeeperAdmin.USAGE);
-        assertThat(malformed.err()).startsWith("error: $AUDIT_RETENTION_DAYS must be a whole number of days");
+        assertThat(malformed.err()).startsWith("error: $AUDIT_RETENTION_DAYS must be a positive whole number");
         assertThat(cli.organisations().find(new OrganisationId("merchant06"))).isEmpty();
         assertThat(cli.organisations().find(new OrganisationId("merchant07"))).isEmpty();
     }

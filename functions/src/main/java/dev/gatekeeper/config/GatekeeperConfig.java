@@ -1,5 +1,6 @@
 package dev.gatekeeper.config;
 
+import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.core.keys.KeyRetention;
 import dev.gatekeeper.core.keys.SigningAlgorithm;
 import dev.gatekeeper.core.token.TokenSettings;
@@ -95,10 +96,20 @@ public record GatekeeperConfig(
                 Optional.ofNullable(env.get(AWS_REGION)).filter(s -> !s.isBlank()).orElse("us-east-1"),
                 Optional.ofNullable(env.get(METRICS_NAMESPACE)).map(String::trim).filter(s -> !s.isEmpty())
                         .orElse(EmfMetrics.DEFAULT_NAMESPACE),
-                Duration.ofDays(positive(env, AUDIT_RETENTION_DAYS, 400)),
+                auditRetention(env),
                 // Checked in every function, not only where keys are made: a typo fails the deployment's first
                 // invocations loudly instead of waiting for the next rotation.
                 SigningAlgorithm.configured(SIGNING_ALGORITHM, env.get(SIGNING_ALGORITHM)));
+    }
+
+    /**
+     * {@value #AUDIT_RETENTION_DAYS} as the functions read it (the admin CLI too, so that its records last as long):
+     * a positive whole number of days, the stack's default when unset.
+     *
+     * @throws IllegalStateException for anything else
+     */
+    public static Duration auditRetention(Map<String, String> env) {
+        return Duration.ofDays(positive(env, AUDIT_RETENTION_DAYS, DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION.toDays()));
     }
 
     private static long positive(Map<String, String> env, String name, long fallback) {

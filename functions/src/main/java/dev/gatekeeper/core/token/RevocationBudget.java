@@ -37,11 +37,4 @@ public final class RevocationBudget {
     public boolean allowsAnotherStep(long taken) {
         return taken < steps && (!timed || System.nanoTime() - deadlineNanos < 0);
     }
-
-    @Override
-    public String toString() {
-        return timed
-                ? "RevocationBudget[steps=" + steps + ", timeLeft=" + Duration.ofNanos(deadlineNanos - System.nanoTime()) + "]"
-                : "RevocationBudget[steps=" + steps + "]";
-    }
 }
