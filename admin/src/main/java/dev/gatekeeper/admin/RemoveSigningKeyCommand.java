@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "remove",
-        description = {"Removes a previous signing key from the private and the public key set, so that tokens it",
-                "signed stop verifying everywhere within the key cache time (300 s). Refuses the current key (rotate",
-                "first) and refuses while a rotation is under way (its finish would bring the key back). Running it",
-                "again finishes a removal that reached one set only."})
+        description = "Removes a previous signing key from the private and the public key set, so that tokens it "
+                + "signed stop verifying everywhere within the key cache time (300 s). Refuses the current "
+                + "key (rotate first) and refuses while a rotation is under way (its finish would bring the "
+                + "key back). Running it again finishes a removal that reached one set only.")
 final class RemoveSigningKeyCommand extends AdminSubcommand {
     @Parameters(paramLabel = "KID", description = "The key's id: a token header's kid, or as signing-key list shows it.")
     private String kid;
