@@ -1,9 +1,5 @@
 package dev.gatekeeper.config;
 
-import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerPublicKeySource;
 import dev.gatekeeper.adapter.secretsmanager.SecretsManagerSigningKeySource;
 import dev.gatekeeper.api.ApiEndpoint;
@@ -90,19 +86,15 @@ public final class Gatekeeper {
     private final AuthorizerEndpoint authorizerEndpoint;
     private final SnapshotSafeRandom signatureRandom;
 
-    private Gatekeeper(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeys signingKeys,
+    private Gatekeeper(GatekeeperConfig config, Stores stores, SigningKeys signingKeys,
                        VerificationKeys verificationKeys, Clock clock, Supplier<UUID> tokenIds,
                        SnapshotSafeRandom signatureRandom) {
         this.signatureRandom = signatureRandom;
-        var organisations = new CachingOrganisationDirectory(
-                new DynamoDbOrganisationRegistry(dynamoDb, config.tableName()), clock, ORGANISATION_CACHE,
+        var organisations = new CachingOrganisationDirectory(stores.organisations(), clock, ORGANISATION_CACHE,
                 ORGANISATION_CACHE_ENTRIES);
-        var apiKeys = new DynamoDbApiKeyRegistry(dynamoDb, config.tableName(), config.auditRetention(),
-                UUID::randomUUID);
-        // Audit record ids are not token ids: a test's sequence of token ids stays what it expects.
-        this.tokenStore = new DynamoDbTokenStore(dynamoDb, config.tableName(), config.tokenRetention(),
-                config.auditRetention(), UUID::randomUUID);
-        this.auditLog = new DynamoDbAuditLog(dynamoDb, config.tableName(), config.auditRetention());
+        var apiKeys = stores.apiKeys();
+        this.tokenStore = stores.tokens();
+        this.auditLog = stores.auditLog();
         this.signingKeys = signingKeys;
         this.verificationKeys = verificationKeys;
         this.hierarchy = new OrganisationHierarchy(organisations);
@@ -134,16 +126,33 @@ public final class Gatekeeper {
      */
     public static Gatekeeper create(GatekeeperConfig config, DynamoDbClient dynamoDb, SigningKeySource keySource,
                                     Clock clock, Supplier<UUID> tokenIds, SnapshotSafeRandom signatureRandom) {
+        return create(config, Stores.dynamoDb(config, dynamoDb), keySource, clock, tokenIds, signatureRandom);
+    }
+
+    /** A signing service on stores of the caller's (the local runner's in-process store). */
+    public static Gatekeeper create(GatekeeperConfig config, Stores stores, SigningKeySource keySource, Clock clock,
+                                    Supplier<UUID> tokenIds) {
+        return create(config, stores, keySource, clock, tokenIds, new SnapshotSafeRandom());
+    }
+
+    private static Gatekeeper create(GatekeeperConfig config, Stores stores, SigningKeySource keySource, Clock clock,
+                                     Supplier<UUID> tokenIds, SnapshotSafeRandom signatureRandom) {
         SigningKeys keys = new SigningKeys(keySource, clock, config.signingKeyMaxAge(), UNKNOWN_KID_RELOAD_INTERVAL);
-        return new Gatekeeper(config, dynamoDb, keys, keys, clock, tokenIds, signatureRandom);
+        return new Gatekeeper(config, stores, keys, keys, clock, tokenIds, signatureRandom);
     }
 
     /** A verify-only service: it reads only the public key set, and cannot issue tokens. */
     public static Gatekeeper verifyOnly(GatekeeperConfig config, DynamoDbClient dynamoDb, PublicKeySource keySource,
                                         Clock clock) {
+        return verifyOnly(config, Stores.dynamoDb(config, dynamoDb), keySource, clock);
+    }
+
+    /** A verify-only service on stores of the caller's (the local runner's in-process store). */
+    public static Gatekeeper verifyOnly(GatekeeperConfig config, Stores stores, PublicKeySource keySource,
+                                        Clock clock) {
         PublicKeys keys = new PublicKeys(keySource, clock, config.signingKeyMaxAge(), UNKNOWN_KID_RELOAD_INTERVAL);
         // Token ids are only drawn by an issuer, which this service has none of.
-        return new Gatekeeper(config, dynamoDb, null, keys, clock, UUID::randomUUID, new SnapshotSafeRandom());
+        return new Gatekeeper(config, stores, null, keys, clock, UUID::randomUUID, new SnapshotSafeRandom());
     }
 
     /**
