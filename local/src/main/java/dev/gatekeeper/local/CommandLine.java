@@ -31,6 +31,10 @@ final class CommandLine {
     private static final String STORAGE_OPTIONS = """
               --data-dir DIR      keep tables and the signing key in DIR (default .gatekeeper); kept between runs
               --in-memory         keep nothing: a fresh, empty store that goes when the runner stops
+              --store KIND        where the functions keep their records: dynamodb-local (the default: DynamoDB
+                                  Local, embedded, as deployed through the AWS SDK) or memory (the runner's own
+                                  memory, behind the same storage ports: several times faster, for load tests; keeps
+                                  nothing, like --in-memory, and has no endpoint for the admin CLI)
               --seed FILE         load organisations and API keys from FILE first (format: events/seed.json);
                                   organisations already stored are left as they are
               --aws-endpoint URL  use an AWS emulator (moto server, LocalStack) at URL for DynamoDB and Secrets
@@ -53,7 +57,8 @@ final class CommandLine {
             rendered from it, readable offline).
 
             The store is DynamoDB Local on 127.0.0.1; the banner prints its endpoint and table, which the admin
-            CLI takes: scripts/admin --endpoint http://127.0.0.1:PORT --table TokensTable org list.
+            CLI takes: scripts/admin --endpoint http://127.0.0.1:PORT --table TokensTable org list. With
+            --store memory the records stay in the runner's memory instead (faster; no admin CLI).
 
             Without --seed, an empty store gets demo organisations (a partner group, a partner, two merchants)
             with new API keys, printed once and written to DIR/demo-credentials.json.
@@ -100,7 +105,7 @@ final class CommandLine {
               -e, --event FILE    the event (required; - reads it from stdin)
             """ + STORAGE_OPTIONS;
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--dynamodb-port", "--data-dir", "--seed", "--aws-endpoint",
+    private static final Set<String> VALUE_OPTIONS = Set.of("--port", "--dynamodb-port", "--data-dir", "--store", "--seed", "--aws-endpoint",
             "--env-vars", "--template", "--event", "-e", "--throttle-rate", "--throttle-burst", "--stage-throttle-rate",
             "--stage-throttle-burst");
 
@@ -110,9 +115,35 @@ final class CommandLine {
     record Help(String text) implements Command {
     }
 
-    /** @param dataDirectory empty for {@code --in-memory} */
+    /**
+     * @param dataDirectory empty for {@code --in-memory} and {@code --store memory}
+     * @param store         where the functions without an AWS endpoint keep their records
+     */
     record Storage(Path template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint, Optional<Path> envVars,
-                   Optional<Path> seed) {
+                   Optional<Path> seed, Store store) {
+    }
+
+    /** {@code --store}: what the functions keep their records in when no AWS emulator is named. */
+    enum Store {
+        /** DynamoDB Local, embedded, reached through the AWS SDK as the deployed functions reach DynamoDB. */
+        DYNAMODB_LOCAL("dynamodb-local"),
+        /** The runner's own memory, behind the same storage ports (MemoryTable). */
+        MEMORY("memory");
+
+        final String option;
+
+        Store(String option) {
+            this.option = option;
+        }
+
+        static Store of(String value) {
+            for (Store store : values()) {
+                if (store.option.equals(value)) {
+                    return store;
+                }
+            }
+            throw new UsageException("--store must be dynamodb-local or memory, not \"" + value + "\"");
+        }
     }
 
     /**
@@ -186,6 +217,9 @@ final class CommandLine {
                 || throttling.stageRate().isPresent() || throttling.stageBurst().isPresent())) {
             throw new UsageException("--no-throttle excludes the other throttle options");
         }
+        if (options.store == Store.MEMORY && options.dynamoDbPort != null) {
+            throw new UsageException("--dynamodb-port names DynamoDB Local's port; --store memory runs none");
+        }
         return new Serve(options.storage(), options.port == null ? DEFAULT_PORT : options.port,
                 options.dynamoDbPort == null ? 0 : options.dynamoDbPort, options.protect, throttling);
     }
@@ -222,6 +256,7 @@ final class CommandLine {
     private static final class Options {
         boolean help;
         boolean inMemory;
+        Store store = Store.DYNAMODB_LOCAL;
         Integer port;
         Integer dynamoDbPort;
         boolean protect;
@@ -271,6 +306,7 @@ final class CommandLine {
                     case "--stage-throttle-rate" -> options.stageThrottleRate = rate(name, value);
                     case "--stage-throttle-burst" -> options.stageThrottleBurst = burst(name, value);
                     case "--data-dir" -> options.dataDirectory = Path.of(value);
+                    case "--store" -> options.store = Store.of(value);
                     case "--seed" -> options.seed = Path.of(value);
                     case "--aws-endpoint" -> options.awsEndpoint = endpoint(value);
                     case "--env-vars" -> options.envVars = Path.of(value);
@@ -286,13 +322,21 @@ final class CommandLine {
             if (options.inMemory && options.dataDirectory != null) {
                 throw new UsageException("--in-memory and --data-dir exclude each other");
             }
+            if (options.store == Store.MEMORY && options.dataDirectory != null) {
+                throw new UsageException("--store memory keeps nothing, so it excludes --data-dir");
+            }
+            if (options.store == Store.MEMORY && options.awsEndpoint != null) {
+                throw new UsageException("--store memory and --aws-endpoint exclude each other: the one keeps the "
+                        + "records in the runner, the other in the emulator");
+            }
             return options;
         }
 
         Storage storage() {
+            boolean keepNothing = inMemory || store == Store.MEMORY;
             return new Storage(template,
-                    inMemory ? Optional.empty() : Optional.of(dataDirectory == null ? DEFAULT_DATA_DIRECTORY : dataDirectory),
-                    Optional.ofNullable(awsEndpoint), Optional.ofNullable(envVars), Optional.ofNullable(seed));
+                    keepNothing ? Optional.empty() : Optional.of(dataDirectory == null ? DEFAULT_DATA_DIRECTORY : dataDirectory),
+                    Optional.ofNullable(awsEndpoint), Optional.ofNullable(envVars), Optional.ofNullable(seed), store);
         }
 
         private static int port(String option, String value) {

@@ -11,6 +11,11 @@ import dev.gatekeeper.core.keys.SigningKeySet;
 import dev.gatekeeper.core.keys.SigningKeySetJson;
 import dev.gatekeeper.core.keys.SigningKeySource;
 import dev.gatekeeper.core.keys.VerificationKeySetJson;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
+import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
+import dev.gatekeeper.core.apikey.ApiKeyRegistry;
+import dev.gatekeeper.core.organisation.OrganisationRegistry;
+import dev.gatekeeper.local.CommandLine.Store;
 import dev.gatekeeper.local.lambda.LocalFunction;
 import dev.gatekeeper.local.storage.AwsEmulator;
 import dev.gatekeeper.local.storage.DataDirectory;
@@ -20,6 +25,7 @@ import dev.gatekeeper.local.storage.FileSigningKeySource;
 import dev.gatekeeper.local.storage.PublishedPublicKeyFile;
 import dev.gatekeeper.local.storage.SigningKeySecrets;
 import dev.gatekeeper.local.storage.TemplateTables;
+import dev.gatekeeper.local.storage.memory.MemoryTable;
 import dev.gatekeeper.local.template.FunctionDefinition;
 import dev.gatekeeper.local.template.SamTemplate;
 import dev.gatekeeper.local.template.TableDefinition;
@@ -71,8 +77,17 @@ final class FunctionHost implements AutoCloseable {
     /** The rotation function's rule (its template default), for the key file's algorithm switch. */
     private static final KeyRetention KEY_RETENTION = KeyRetention.forGatekeeperTokens(KeyRetention.DEFAULT_MAX_KEYS);
 
-    /** Where the service of some functions keeps organisations, keys and tokens: what a seed is loaded into. */
-    record ServiceTable(String location, DynamoDbClient client, String tableName, URI endpoint) {
+    /**
+     * Where the service of some functions keeps organisations, keys and tokens: what a seed is loaded into.
+     *
+     * @param endpoint the DynamoDB endpoint the admin CLI can reach it at; empty for the runner's memory
+     */
+    record ServiceTable(String location, String tableName, OrganisationRegistry organisations,
+                        ApiKeyRegistry apiKeys, Optional<URI> endpoint) {
+        static ServiceTable dynamoDb(String location, DynamoDbClient client, String tableName, URI endpoint) {
+            return new ServiceTable(location, tableName, new DynamoDbOrganisationRegistry(client, tableName),
+                    new DynamoDbApiKeyRegistry(client, tableName), Optional.of(endpoint));
+        }
     }
 
     private final SamTemplate template;
@@ -83,6 +98,9 @@ final class FunctionHost implements AutoCloseable {
     private final Supplier<UUID> tokenIds;
     private final Consumer<String> log;
     private final int dynamoDbPort;
+    private final Store store;
+    /** The {@code --store memory} tables, by name, shared by every function that names one, as a table is. */
+    private final Map<String, MemoryTable> memoryTables = new HashMap<>();
 
     private DataDirectory dataDirectory;
     private EmbeddedDynamoDb embedded;
@@ -104,13 +122,21 @@ final class FunctionHost implements AutoCloseable {
      */
     FunctionHost(SamTemplate template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint,
                  EnvVarsFile envVars, Clock clock, Supplier<UUID> tokenIds, Consumer<String> log) {
-        this(template, dataDirectory, awsEndpoint, envVars, clock, tokenIds, log, 0);
+        this(template, dataDirectory, awsEndpoint, envVars, clock, tokenIds, log, 0, Store.DYNAMODB_LOCAL);
     }
 
-    /** @param dynamoDbPort the embedded DynamoDB Local's port on 127.0.0.1; 0 for any free port */
+    /**
+     * @param dynamoDbPort the embedded DynamoDB Local's port on 127.0.0.1; 0 for any free port
+     * @param store        what the functions without an AWS endpoint keep their records in
+     */
     FunctionHost(SamTemplate template, Optional<Path> dataDirectory, Optional<URI> awsEndpoint,
-                 EnvVarsFile envVars, Clock clock, Supplier<UUID> tokenIds, Consumer<String> log, int dynamoDbPort) {
+                 EnvVarsFile envVars, Clock clock, Supplier<UUID> tokenIds, Consumer<String> log, int dynamoDbPort,
+                 Store store) {
+        if (store == Store.MEMORY && dataDirectory.isPresent()) {
+            throw new IllegalArgumentException("the memory store keeps nothing in a data directory");
+        }
         this.dynamoDbPort = dynamoDbPort;
+        this.store = store;
         this.template = template;
         this.dataDirectoryPath = dataDirectory;
         this.awsEndpoint = awsEndpoint;
@@ -222,33 +248,43 @@ final class FunctionHost implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(function.logicalId() + " cannot start: " + e.getMessage(), e);
         }
-        DynamoDbClient dynamoDb;
         Gatekeeper service;
-        String location;
         Optional<URI> endpoint = config.awsEndpoint();
         if (endpoint.isPresent()) {
             AwsEmulator emulator = emulator(endpoint.get());
-            location = endpoint.get().toString();
-            dynamoDb = emulator.dynamoDb();
-            prepareResources(function, environment, dynamoDb, location);
+            String location = endpoint.get().toString();
+            prepareResources(function, environment, emulator.dynamoDb(), location);
             service = config.signingKeySecretId()
                     .map(secret -> Gatekeeper.create(config, emulator.dynamoDb(),
                             new SecretsManagerSigningKeySource(emulator.secretsManager(), secret), clock, tokenIds))
                     .orElseGet(() -> Gatekeeper.verifyOnly(config, emulator.dynamoDb(), new SecretsManagerPublicKeySource(
                             emulator.secretsManager(), config.publicKeySecretId().orElseThrow()), clock));
+            serviceTables.putIfAbsent(location + "|" + config.tableName(),
+                    ServiceTable.dynamoDb(location, emulator.dynamoDb(), config.tableName(), endpoint.get()));
+        } else if (store == Store.MEMORY) {
+            String location = "the runner's memory (kept until it stops)";
+            MemoryTable table = memoryTables.computeIfAbsent(config.tableName(), name -> {
+                log.accept("Created table " + name + " in " + location);
+                return new MemoryTable();
+            });
+            service = config.signingKeySecretId().isPresent()
+                    ? Gatekeeper.create(config, table.stores(), embeddedKeys(config.signingAlgorithm()), clock, tokenIds)
+                    : Gatekeeper.verifyOnly(config, table.stores(), embeddedPublicKeys(config.signingAlgorithm()), clock);
+            serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location,
+                    config.tableName(), table.organisations(), table.apiKeys(), Optional.empty()));
         } else {
             EmbeddedDynamoDb database = embedded();
             // The endpoint is part of the location so that the banner tells other tools (the admin CLI) where it is.
-            location = "DynamoDB Local at " + database.endpoint()
+            String location = "DynamoDB Local at " + database.endpoint()
                     + dataDirectoryPath.map(directory -> " (data in " + directory + ")").orElse(" (in memory)");
-            dynamoDb = database.client();
+            DynamoDbClient dynamoDb = database.client();
             prepareResources(function, environment, dynamoDb, location);
             service = config.signingKeySecretId().isPresent()
                     ? Gatekeeper.create(config, dynamoDb, embeddedKeys(config.signingAlgorithm()), clock, tokenIds)
                     : Gatekeeper.verifyOnly(config, dynamoDb, embeddedPublicKeys(config.signingAlgorithm()), clock);
+            serviceTables.putIfAbsent(location + "|" + config.tableName(),
+                    ServiceTable.dynamoDb(location, dynamoDb, config.tableName(), database.endpoint()));
         }
-        serviceTables.putIfAbsent(location + "|" + config.tableName(), new ServiceTable(location, dynamoDb, config.tableName(),
-                endpoint.orElseGet(() -> embedded.endpoint())));
         services.put(function.logicalId(), service);
         return service;
     }

@@ -2,9 +2,8 @@ package dev.gatekeeper.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
 import dev.gatekeeper.core.apikey.ApiKeyGenerator;
+import dev.gatekeeper.core.organisation.OrganisationRegistry;
 import dev.gatekeeper.local.CommandLine.Command;
 import dev.gatekeeper.local.FunctionHost.ServiceTable;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -135,7 +134,7 @@ public final class GatekeeperLocal {
         Optional<Seed> seed = storage.seed().map(SeedFile::read);
         EnvVarsFile envVars = storage.envVars().map(EnvVarsFile::read).orElse(EnvVarsFile.none());
         FunctionHost host = new FunctionHost(template, storage.dataDirectory(), storage.awsEndpoint(), envVars, clock,
-                tokenIds, err::println, options.dynamoDbPort());
+                tokenIds, err::println, options.dynamoDbPort(), storage.store());
         try {
             Map<String, LocalFunction> served = new LinkedHashMap<>();
             List<ApiRoute> routes = new ArrayList<>();
@@ -266,7 +265,7 @@ public final class GatekeeperLocal {
         Optional<Seed> seed = storage.seed().map(SeedFile::read);
         EnvVarsFile envVars = storage.envVars().map(EnvVarsFile::read).orElse(EnvVarsFile.none());
         try (FunctionHost host = new FunctionHost(template, storage.dataDirectory(), storage.awsEndpoint(), envVars,
-                clock, tokenIds, err::println)) {
+                clock, tokenIds, err::println, 0, storage.store())) {
             LocalFunction local = host.start(function);
             load(seed, storage.seed(), host, false);
             LocalLambdaContext context = new LocalLambdaContext(function, UUID.randomUUID().toString(), FunctionHost.REGION,
@@ -288,8 +287,8 @@ public final class GatekeeperLocal {
      */
     private void load(Optional<Seed> seed, Optional<Path> seedFile, FunctionHost host, boolean demoWhenEmpty) {
         for (ServiceTable table : host.serviceTables()) {
-            DynamoDbOrganisationRegistry organisations = new DynamoDbOrganisationRegistry(table.client(), table.tableName());
-            SeedLoader loader = new SeedLoader(organisations, new DynamoDbApiKeyRegistry(table.client(), table.tableName()), clock);
+            OrganisationRegistry organisations = table.organisations();
+            SeedLoader loader = new SeedLoader(organisations, table.apiKeys(), clock);
             String where = "table " + table.tableName() + " in " + table.location();
             if (seed.isPresent()) {
                 SeedLoader.Result result = loader.load(seed.get(), seedFile.orElseThrow().toString(), "seed");
@@ -333,7 +332,8 @@ public final class GatekeeperLocal {
         }
         for (ServiceTable table : tables) {
             err.println("Data: table " + table.tableName() + " in " + table.location());
-            err.println("Admin CLI: scripts/admin --endpoint " + table.endpoint() + " --table " + table.tableName() + " ...");
+            table.endpoint().ifPresent(endpoint -> err.println("Admin CLI: scripts/admin --endpoint " + endpoint
+                    + " --table " + table.tableName() + " ..."));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gatekeeper.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The runner's commands, options and exit statuses, as a shell sees them. */
@@ -24,7 +25,8 @@ class CommandLineTest {
         assertThat(run("invoke", "-h")).isZero();
         assertThat(run("help", "invoke")).isZero();
 
-        assertThat(console.out()).contains("--port N").contains("-e, --event FILE").contains("--seed FILE");
+        assertThat(console.out()).contains("--port N").contains("-e, --event FILE").contains("--seed FILE")
+                .contains("--store KIND");
     }
 
     @Test
@@ -84,6 +86,31 @@ class CommandLineTest {
     void inMemoryAndADataDirectoryExcludeEachOther() {
         assertThat(run("--in-memory", "--data-dir", "x")).isEqualTo(2);
         assertThat(console.err()).contains("--in-memory and --data-dir exclude each other");
+    }
+
+    @Test
+    void theStoreIsDynamoDbLocalUnlessMemoryIsAskedForWhichKeepsNothing() {
+        CommandLine.Serve byDefault = (CommandLine.Serve) CommandLine.parse(List.of());
+        CommandLine.Serve memory = (CommandLine.Serve) CommandLine.parse(List.of("--store", "memory"));
+        CommandLine.Serve dynamoDb = (CommandLine.Serve) CommandLine.parse(List.of("--store=dynamodb-local"));
+
+        assertThat(byDefault.storage().store()).isEqualTo(CommandLine.Store.DYNAMODB_LOCAL);
+        assertThat(byDefault.storage().dataDirectory()).contains(CommandLine.DEFAULT_DATA_DIRECTORY);
+        assertThat(memory.storage().store()).isEqualTo(CommandLine.Store.MEMORY);
+        assertThat(memory.storage().dataDirectory()).isEmpty();
+        assertThat(dynamoDb.storage().store()).isEqualTo(CommandLine.Store.DYNAMODB_LOCAL);
+    }
+
+    @Test
+    void theMemoryStoreExcludesWhatOnlyAnotherStoreHas() {
+        assertThat(run("--store", "sqlite")).isEqualTo(2);
+        assertThat(run("--store", "memory", "--data-dir", "x")).isEqualTo(2);
+        assertThat(run("--store", "memory", "--aws-endpoint", "http://127.0.0.1:4566")).isEqualTo(2);
+        assertThat(run("--store", "memory", "--dynamodb-port", "8000")).isEqualTo(2);
+        assertThat(console.err()).contains("--store must be dynamodb-local or memory, not \"sqlite\"")
+                .contains("--store memory keeps nothing, so it excludes --data-dir")
+                .contains("--store memory and --aws-endpoint exclude each other")
+                .contains("--store memory runs none");
     }
 
     @Test
