@@ -23,12 +23,15 @@ import java.util.regex.Pattern;
 final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
     static final String MAIN_CLASS = "dev.gatekeeper.local.GatekeeperLocal";
     private static final Pattern ADMIN_LINE = Pattern.compile("Admin CLI: scripts/admin --endpoint (\\S+) --table (\\S+)");
+    /** The last line of the banner, which every store prints (the admin line only DynamoDB Local's). */
+    private static final Pattern DATA_LINE = Pattern.compile("Data: table (\\S+) in ");
     private static final Pattern LISTENING = Pattern.compile("Gatekeeper API on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
     private final List<String> command;
     private final int port;
+    /** Null with {@code --store memory}, which runs no DynamoDB Local. */
     private final URI dynamoDbEndpoint;
     private final String tableName;
     private final Path log;
@@ -51,18 +54,21 @@ final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
      * @param launcher  how to start the JVM: {@code java [flags] -cp CLASSPATH} or {@code java [flags] -jar JAR}
      * @param options   the runner's options, {@code --port} and {@code --dynamodb-port} excepted (chosen here)
      * @param directory the working directory (the repository root: template.yaml and events/ are relative to it)
+     * @param dynamoDb  whether the runner embeds DynamoDB Local (not with {@code --store memory})
      */
-    static RunnerProcess start(List<String> launcher, boolean jar, List<String> options, Path directory, Path log)
-            throws IOException, InterruptedException {
+    static RunnerProcess start(List<String> launcher, boolean jar, List<String> options, Path directory, Path log,
+                               boolean dynamoDb) throws IOException, InterruptedException {
         int port = freePort();
-        int dynamoDbPort = freePort();
         List<String> command = new ArrayList<>(launcher);
         if (!jar) {
             command.add(MAIN_CLASS);
         }
         command.add("serve");
         command.addAll(options);
-        command.addAll(List.of("--port", Integer.toString(port), "--dynamodb-port", Integer.toString(dynamoDbPort)));
+        command.addAll(List.of("--port", Integer.toString(port)));
+        if (dynamoDb) {
+            command.addAll(List.of("--dynamodb-port", Integer.toString(freePort())));
+        }
         Files.createDirectories(log.getParent());
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command)
@@ -75,8 +81,8 @@ final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-runner"));
         long deadline = started + START_TIMEOUT.toNanos();
         try {
-            Optional<Matcher> admin = Optional.empty();
-            while (admin.isEmpty()) {
+            Optional<Matcher> table = Optional.empty();
+            while (table.isEmpty()) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the runner exited with status " + process.exitValue()
                             + " before it served; its log (" + log + ") ends:\n" + tail(log));
@@ -87,18 +93,20 @@ final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
                 }
                 String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
                 Matcher listening = LISTENING.matcher(text);
-                Matcher adminLine = ADMIN_LINE.matcher(text);
-                if (listening.find() && adminLine.find()) {
+                Matcher tableLine = (dynamoDb ? ADMIN_LINE : DATA_LINE).matcher(text);
+                if (listening.find() && tableLine.find()) {
                     if (Integer.parseInt(listening.group(1)) != port) {
                         throw new IllegalStateException("the runner listens on " + listening.group(1) + ", not " + port);
                     }
-                    admin = Optional.of(adminLine);
+                    table = Optional.of(tableLine);
                 } else {
                     Thread.sleep(50);
                 }
             }
             awaitAnswer(port, deadline, log);
-            return new RunnerProcess(process, command, port, URI.create(admin.get().group(1)), admin.get().group(2), log,
+            URI endpoint = dynamoDb ? URI.create(table.get().group(1)) : null;
+            String tableName = table.get().group(dynamoDb ? 2 : 1);
+            return new RunnerProcess(process, command, port, endpoint, tableName, log,
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (IOException | InterruptedException | RuntimeException e) {
             stop(process);
@@ -136,8 +144,9 @@ final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
         return port;
     }
 
-    URI dynamoDbEndpoint() {
-        return dynamoDbEndpoint;
+    /** Empty with {@code --store memory}. */
+    Optional<URI> dynamoDbEndpoint() {
+        return Optional.ofNullable(dynamoDbEndpoint);
     }
 
     String tableName() {
@@ -200,27 +209,31 @@ final class RunnerProcess implements AutoCloseable, LoadPoint.CpuProbe {
     }
 
     /** The thread groups of the breakdown, by the (15-character) thread names Linux keeps. */
-    static final List<String> THREAD_GROUPS = List.of("HTTP server + functions + SDK client", "DynamoDB Local (request threads)",
-            "DynamoDB Local (SQLite queue)", "JIT compilers", "GC", "other");
+    static final List<String> THREAD_GROUPS = List.of("HTTP server + functions + SDK client", "token signing",
+            "DynamoDB Local (request threads)", "DynamoDB Local (SQLite queue)", "JIT compilers", "GC", "other");
 
     static String threadGroup(String name) {
         if (name.startsWith("api-gateway") || name.startsWith("HTTP-Dispatcher") || name.startsWith("sdk-")
                 || name.startsWith("idle-")) {
             return THREAD_GROUPS.get(0);
         }
-        if (name.startsWith("qtp")) {
+        // "gatekeeper-signing" as /proc shows it: a thread's name cut to 15 characters.
+        if (name.startsWith("gatekeeper-sign")) {
             return THREAD_GROUPS.get(1);
         }
-        if (name.startsWith("SQLiteQueue")) {
+        if (name.startsWith("qtp")) {
             return THREAD_GROUPS.get(2);
         }
-        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+        if (name.startsWith("SQLiteQueue")) {
             return THREAD_GROUPS.get(3);
         }
-        if (name.startsWith("GC ") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
             return THREAD_GROUPS.get(4);
         }
-        return THREAD_GROUPS.get(5);
+        if (name.startsWith("GC ") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+            return THREAD_GROUPS.get(5);
+        }
+        return THREAD_GROUPS.get(6);
     }
 
     /** SIGTERM, and SIGKILL if it has not exited 20 s later. */

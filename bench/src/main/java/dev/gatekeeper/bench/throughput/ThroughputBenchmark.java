@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  * 127.0.0.1. Bounded: every point is a fixed warm-up plus a fixed measured window.
  *
  * <p>Scenarios, in this order, on the same runner ({@code --in-memory --seed events/seed.json --no-throttle
- * --protect}):
+ * --protect}, or {@code --store memory} instead of {@code --in-memory}):
  * <ol>
  *   <li><b>issue</b>: {@code POST /tokens} with merchant01's API key and the body of {@code events/request-token.json}
  *       (its lifetime raised so no token expires during the run); expects 201. Afterwards the token records stored
@@ -45,6 +47,11 @@ import java.util.regex.Pattern;
 public final class ThroughputBenchmark {
     static final String BEGIN_MARKER = "<!-- throughput:begin -->";
     static final String END_MARKER = "<!-- throughput:end -->";
+    /** The figures of a run on {@code --store memory}, kept beside those on DynamoDB Local. */
+    static final String MEMORY_BEGIN_MARKER = "<!-- throughput-memory:begin -->";
+    static final String MEMORY_END_MARKER = "<!-- throughput-memory:end -->";
+    static final String DYNAMODB_LOCAL = "dynamodb-local";
+    static final String MEMORY = "memory";
     static final String ORGANISATION = "merchant01";
     /** Long enough that no token of the run expires before the revoke scenario reaches it. */
     static final int TOKEN_LIFETIME_SECONDS = 3600;
@@ -52,8 +59,9 @@ public final class ThroughputBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the run is told. */
+    /** @param store the runner's {@code --store}: {@value #DYNAMODB_LOCAL} or {@value #MEMORY} */
     record Config(Path repo, List<Integer> concurrencies, Duration preWarm, Duration warmUp, Duration measured,
-                  List<String> scenarios,
+                  List<String> scenarios, String store,
                   List<String> runnerLauncher, boolean runnerJar, Path outDir, boolean writeBenchmarks, String command) {
         static Config fromSystemProperties() {
             Path repo = Path.of(System.getProperty("gatekeeper.repoRoot", ".")).toAbsolutePath().normalize();
@@ -68,6 +76,10 @@ public final class ThroughputBenchmark {
                 if (!List.of("issue", "revoke", "authorizer").contains(scenario)) {
                     throw new IllegalArgumentException("unknown scenario " + scenario + " (issue, revoke, authorizer)");
                 }
+            }
+            String store = System.getProperty("throughput.store", DYNAMODB_LOCAL).trim();
+            if (!List.of(DYNAMODB_LOCAL, MEMORY).contains(store)) {
+                throw new IllegalArgumentException("unknown store " + store + " (" + DYNAMODB_LOCAL + ", " + MEMORY + ")");
             }
             if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1)) {
                 throw new IllegalArgumentException("concurrencies must be positive: " + concurrencies);
@@ -89,8 +101,12 @@ public final class ThroughputBenchmark {
             Path outDir = Path.of(System.getProperty("throughput.outDir", repo.resolve("bench/target/throughput").toString()));
             boolean write = !System.getProperty("throughput.write", "true").equalsIgnoreCase("false");
             String command = System.getProperty("throughput.command", "scripts/bench-throughput");
-            return new Config(repo, concurrencies, preWarm, warmUp, measured, scenarios, launcher, isJar, outDir, write,
-                    command);
+            return new Config(repo, concurrencies, preWarm, warmUp, measured, scenarios, store, launcher, isJar, outDir,
+                    write, command);
+        }
+
+        boolean dynamoDbLocal() {
+            return store.equals(DYNAMODB_LOCAL);
         }
 
         private static Duration seconds(String value) {
@@ -115,25 +131,37 @@ public final class ThroughputBenchmark {
         System.exit(status);
     }
 
+    /** merchant01's API key from events/seed.json, as an Authorization header. */
+    private String basicAuthorization() {
+        try {
+            String apiKey = apiKey(config.repo().resolve("events/seed.json"), ORGANISATION);
+            return "Authorization: Basic " + Base64.getEncoder()
+                    .encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private int run() throws Exception {
         String loadBefore = ThroughputReport.loadAverage();
-        String apiKey = apiKey(config.repo().resolve("events/seed.json"), ORGANISATION);
         byte[] tokenBody = tokenRequestBody(config.repo().resolve("events/request-token.json"));
-        String basic = "Authorization: Basic " + Base64.getEncoder()
-                .encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
-        List<String> runnerOptions = List.of("--in-memory", "--seed", "events/seed.json", "--no-throttle", "--protect");
+        String basic = basicAuthorization();
+        List<String> runnerOptions = new ArrayList<>(config.dynamoDbLocal() ? List.of("--in-memory")
+                : List.of("--store", MEMORY));
+        runnerOptions.addAll(List.of("--seed", "events/seed.json", "--no-throttle", "--protect"));
         Files.createDirectories(config.outDir());
         Path log = config.outDir().resolve("runner.log");
 
         long began = System.nanoTime();
         List<ScenarioResult> results = new ArrayList<>();
         RunnerProcess runner = RunnerProcess.start(config.runnerLauncher(), config.runnerJar(), runnerOptions,
-                config.repo(), log);
+                config.repo(), log, config.dynamoDbLocal());
         String runnerCommand;
         int runnerExit;
         try {
-            System.out.printf(Locale.ROOT, "runner pid %d on 127.0.0.1:%d (DynamoDB Local %s, table %s), up in %.1f s; "
-                            + "log: %s%n", runner.pid(), runner.port(), runner.dynamoDbEndpoint(), runner.tableName(),
+            System.out.printf(Locale.ROOT, "runner pid %d on 127.0.0.1:%d (%s, table %s), up in %.1f s; "
+                            + "log: %s%n", runner.pid(), runner.port(), runner.dynamoDbEndpoint()
+                            .map(endpoint -> "DynamoDB Local " + endpoint).orElse("store in its memory"), runner.tableName(),
                     runner.startup().toMillis() / 1000.0, log);
             runnerCommand = displayCommand(runner.command());
             int port = runner.port();
@@ -169,7 +197,7 @@ public final class ThroughputBenchmark {
         Path resultFile = config.outDir().resolve("results.md");
         Files.writeString(resultFile, report);
         if (config.writeBenchmarks()) {
-            ThroughputReport.updateBenchmarksFile(config.repo().resolve("BENCHMARKS.md"), report);
+            ThroughputReport.updateBenchmarksFile(config.repo().resolve("BENCHMARKS.md"), report, config.dynamoDbLocal());
         } else {
             System.out.println("BENCHMARKS.md left as it is (THROUGHPUT_WRITE=0); results in " + resultFile);
         }
@@ -182,7 +210,9 @@ public final class ThroughputBenchmark {
 
     private ScenarioResult issue(RunnerProcess runner, byte[] issueRequest, ConcurrentLinkedQueue<String> pool,
                                  Map<Integer, Double> issueRates) throws InterruptedException {
-        Set<String> before = StoredTokens.ids(runner.dynamoDbEndpoint(), runner.tableName(), ORGANISATION);
+        Optional<URI> dynamoDb = runner.dynamoDbEndpoint();
+        Set<String> before = dynamoDb.isPresent() ? StoredTokens.ids(dynamoDb.get(), runner.tableName(), ORGANISATION)
+                : Set.of();
         AtomicLong created = new AtomicLong();
         Set<String> issued = java.util.concurrent.ConcurrentHashMap.newKeySet();
         LoadPoint.Workload workload = issuing(worker -> issueRequest, id -> {
@@ -201,9 +231,13 @@ public final class ThroughputBenchmark {
             issueRates.put(concurrency, point.perSecond());
         }
 
+        if (dynamoDb.isEmpty()) {
+            countStored(runner, created.get(), issued, pool, notes);
+            return new ScenarioResult("issue", "`POST /tokens` (merchant01's API key, 201)", points, notes);
+        }
         // "While storing every token": every 201 of this scenario (warm-ups included) has its record in the table.
         long readStarted = System.nanoTime();
-        Set<String> after = StoredTokens.ids(runner.dynamoDbEndpoint(), runner.tableName(), ORGANISATION);
+        Set<String> after = StoredTokens.ids(dynamoDb.get(), runner.tableName(), ORGANISATION);
         double readSeconds = (System.nanoTime() - readStarted) / 1e9;
         Set<String> added = new HashSet<>(after);
         added.removeAll(before);
@@ -220,6 +254,42 @@ public final class ThroughputBenchmark {
             problems.add("storage check failed: " + check);
         }
         return new ScenarioResult("issue", "`POST /tokens` (merchant01's API key, 201)", points, notes);
+    }
+
+    /**
+     * The storage check of a runner whose store has no door but the API ({@code --store memory}): a revoke-all of
+     * merchant01 right after the issue points, whose count is exact (every stored token of the organisation that
+     * is live and not revoked, counted in the store), must be the number of tokens issued, all of them for it on a
+     * runner that had none before. Those tokens are revoked then, so the revoke scenario issues its own.
+     */
+    private void countStored(RunnerProcess runner, long created, Set<String> issued, ConcurrentLinkedQueue<String> pool,
+                             List<String> notes) {
+        long count;
+        try (HttpConnection connection = new HttpConnection(runner.port())) {
+            HttpConnection.Response response = connection.exchange(HttpConnection.request("POST", "/tokens/revoke",
+                    runner.port(), new String[] {basicAuthorization(), "Accept: application/json"}, null), true, 200);
+            if (response.status() != 200) {
+                problems.add("storage check: the revoke-all answered HTTP " + response.status() + " " + response.text());
+                return;
+            }
+            count = JSON.readTree(response.body()).path("data").path("revokedTokensCount").asLong(-1);
+        } catch (IOException e) {
+            problems.add("storage check: the revoke-all failed: " + e);
+            return;
+        }
+        pool.clear();
+        String check = String.format(Locale.ROOT, "%,d responses 201 (all warm-ups included), %,d distinct token ids "
+                + "in them; `POST /tokens/revoke` for %s right after the last point counted %,d active tokens "
+                + "(the store's count of its live, unrevoked records of the organisation, which held none before)",
+                created, issued.size(), ORGANISATION, count);
+        boolean stored = count == created && issued.size() == created;
+        notes.add("**Storage check, through the API (the runner's memory has no other door): "
+                + (stored ? "every issued token is stored" : "MISMATCH") + "**: " + check
+                + ". The revoke scenario then revokes tokens issued after it.");
+        System.out.println("store check: " + check);
+        if (!stored) {
+            problems.add("storage check failed: " + check);
+        }
     }
 
     private ScenarioResult revoke(RunnerProcess runner, byte[] issueRequest, String basic,

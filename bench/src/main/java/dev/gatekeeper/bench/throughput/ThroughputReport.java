@@ -38,9 +38,14 @@ final class ThroughputReport {
                 .append(" s measured. The driver is a second JVM on the same cores (its CPU is in the last column). ")
                 .append("Whole run: ").append(String.format(Locale.ROOT, "%.0f", total.toMillis() / 1000.0))
                 .append(" s.\n\n");
+        out.append("Store: ").append(config.dynamoDbLocal()
+                ? "DynamoDB Local, embedded in the runner (`--in-memory`), reached through the AWS SDK as deployed"
+                : "the runner's own memory (`--store memory`: `MemoryTable` behind the functions' storage ports; no "
+                        + "SDK, no DynamoDB Local)").append(".  \n");
         out.append("Latency: from writing the request to the end of its response, of the requests completed in the "
                 + "measured window. Runner CPU: user + system time of the runner process (its HTTP server, the "
-                + "functions and the embedded DynamoDB Local) over the window, from `/proc/PID/stat`.\n\n");
+                + "functions").append(config.dynamoDbLocal() ? " and the embedded DynamoDB Local" : " and their store")
+                .append(") over the window, from `/proc/PID/stat`.\n\n");
         out.append("| scenario | workers | requests/s | p50 ms | p99 ms | max ms | errors | runner CPU, cores "
                 + "| runner CPU per request, ms | driver CPU, cores |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -66,7 +71,9 @@ final class ThroughputReport {
         out.append('\n');
         out.append("Where the runner's CPU goes, in ms of CPU per request in the window, by its threads (from "
                 + "`/proc/PID/task/*/stat`; \"HTTP server + functions + SDK client\" is the runner's request threads, "
-                + "which run the handler and its DynamoDB client calls; DynamoDB Local's request threads (Jetty's pool) "
+                + "which run the handler and its DynamoDB client calls; \"token signing\" is the issuing functions' "
+                + "signing threads, which compute a token's signature while its record is stored; DynamoDB Local's "
+                + "request threads (Jetty's pool) "
                 + "parse, validate and carry out those calls; its one SQLite queue thread runs every statement against "
                 + "the one shared database, so it is a serial point; JIT and GC are the JVM's own):"
                 + "\n\n");
@@ -120,9 +127,9 @@ final class ThroughputReport {
     }
 
     /** Replaces what is between the markers; without them, appends a section that has them. */
-    static void updateBenchmarksFile(Path file, String block) throws IOException {
-        String begin = ThroughputBenchmark.BEGIN_MARKER;
-        String end = ThroughputBenchmark.END_MARKER;
+    static void updateBenchmarksFile(Path file, String block, boolean dynamoDbLocal) throws IOException {
+        String begin = dynamoDbLocal ? ThroughputBenchmark.BEGIN_MARKER : ThroughputBenchmark.MEMORY_BEGIN_MARKER;
+        String end = dynamoDbLocal ? ThroughputBenchmark.END_MARKER : ThroughputBenchmark.MEMORY_END_MARKER;
         String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n";
         int from = text.indexOf(begin);
         int to = text.indexOf(end);

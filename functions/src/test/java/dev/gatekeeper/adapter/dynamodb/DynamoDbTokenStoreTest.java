@@ -1,6 +1,7 @@
 package dev.gatekeeper.adapter.dynamodb;
 
 import static dev.gatekeeper.testing.TestOrganisations.merchant;
+import static dev.gatekeeper.testing.TestTokens.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -26,6 +27,7 @@ import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStatus;
 import dev.gatekeeper.testing.CountingDynamoDbClient;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import dev.gatekeeper.testing.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -275,7 +277,7 @@ class DynamoDbTokenStoreTest {
             Instant expiresAt = i < 3 ? revokeAll : i < 6 ? revokeAll.plusMillis(1)
                     : i < 36 ? revokeAll.plusMillis(random.nextInt(12_000) - 6_000)
                     : revokeAll.plusMillis(random.nextInt(7 * 60_000) - 2 * 60_000);
-            TokenBuilder builder = token().expiresAt(expiresAt);
+            TestTokens.Builder builder = token().expiresAt(expiresAt);
             tokens.add((i % 5 == 0 ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build());
         }
         tokens.forEach(store::insert);
@@ -724,7 +726,7 @@ class DynamoDbTokenStoreTest {
             inserters.add(threads.submit(() -> {
                 start.await();
                 for (int i = 0; i < 1_000; i++) {
-                    TokenBuilder builder = token().lineage(partnersKey);
+                    TestTokens.Builder builder = token().lineage(partnersKey);
                     TokenRecord token =
                             (forMerchantByPartner ? builder.requestedBy(PARTNER, AccessType.BN) : builder).build();
                     try {
@@ -1179,126 +1181,10 @@ class DynamoDbTokenStoreTest {
 
     /** The record as the store shows it once a token was minted with it. */
     private static TokenRecord markedMinted(TokenRecord token) {
-        return new TokenRecord(token.id(), token.requestedOrganisation(), token.requestingOrganisation(),
-                token.accessType(), token.requestingAccessType(), token.parentId(), token.scopes(),
-                token.ipFiltering(), token.mtlsFilter(), token.createdAt(), token.expiresAt(), token.generation(),
-                token.revokedAt(), token.applicationToken(), token.resourceId(), token.keyId(), token.lineage(),
-                token.parentToken(), true);
+        return TestTokens.withMinted(token, true);
     }
 
     private static TokenId newTokenId() {
         return TokenId.of(UUID.randomUUID());
-    }
-
-    private static TokenBuilder token() {
-        return new TokenBuilder();
-    }
-
-    /** A merchant's own active access token of generation 0 unless told otherwise. */
-    private static final class TokenBuilder {
-        private TokenId id = newTokenId();
-        private OrganisationId requested = MERCHANT;
-        private OrganisationId requesting = MERCHANT;
-        private AccessType requestingType = AccessType.CR;
-        private OrganisationId parent;
-        private List<String> scopes = List.of("admin");
-        private boolean ipFiltering;
-        private boolean mtls;
-        private Instant createdAt = ISSUED;
-        private Instant expiresAt = EXPIRES;
-        private long generation;
-        private boolean application;
-        private String resourceId;
-        private String keyId = "key-2026-01";
-        private KeyLineage lineage;
-        private ParentToken parentToken;
-
-        TokenBuilder id(TokenId id) {
-            this.id = id;
-            return this;
-        }
-
-        TokenBuilder requestedFor(OrganisationId organisation) {
-            this.requested = organisation;
-            this.requesting = organisation;
-            return this;
-        }
-
-        TokenBuilder requestedBy(OrganisationId organisation, AccessType type) {
-            this.requesting = organisation;
-            this.requestingType = type;
-            return this;
-        }
-
-        TokenBuilder below(OrganisationId parent) {
-            this.parent = parent;
-            return this;
-        }
-
-        TokenBuilder scopes(String... scopes) {
-            this.scopes = List.of(scopes);
-            return this;
-        }
-
-        TokenBuilder ipFiltering() {
-            this.ipFiltering = true;
-            return this;
-        }
-
-        TokenBuilder mtls() {
-            this.mtls = true;
-            return this;
-        }
-
-        TokenBuilder createdAt(Instant createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        TokenBuilder expiresAt(Instant expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        TokenBuilder generation(long generation) {
-            this.generation = generation;
-            return this;
-        }
-
-        TokenBuilder application(String resourceId) {
-            this.application = true;
-            this.resourceId = resourceId;
-            return this;
-        }
-
-        TokenBuilder keyId(String keyId) {
-            this.keyId = keyId;
-            return this;
-        }
-
-        TokenBuilder lineage(KeyLineage lineage) {
-            this.lineage = lineage;
-            return this;
-        }
-
-        /** Minted with {@code parent} as the bearer credential: requested by the organisation it acts for. */
-        TokenBuilder mintedWith(TokenRecord parent) {
-            this.parentToken = ParentToken.of(parent);
-            this.requesting = parent.requestedOrganisation();
-            this.requestingType = parent.accessType();
-            this.expiresAt = parent.expiresAt();
-            return this;
-        }
-
-        TokenBuilder parentToken(ParentToken parentToken) {
-            this.parentToken = parentToken;
-            return this;
-        }
-
-        TokenRecord build() {
-            return new TokenRecord(id, requested, requesting, AccessType.CR, requestingType, parent, scopes,
-                    ipFiltering, mtls, createdAt, expiresAt, generation, null, application, resourceId, keyId, lineage,
-                    parentToken);
-        }
     }
 }
