@@ -121,8 +121,14 @@ public final class ThroughputBenchmark {
     private final Config config;
     private final List<String> problems = new ArrayList<>();
 
-    private ThroughputBenchmark(Config config) {
+    /** merchant01's API key from events/seed.json, as an Authorization header. */
+    private final String basic;
+
+    private ThroughputBenchmark(Config config) throws IOException {
         this.config = config;
+        String apiKey = apiKey(config.repo().resolve("events/seed.json"), ORGANISATION);
+        this.basic = "Authorization: Basic " + Base64.getEncoder()
+                .encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
     }
 
     public static void main(String[] args) throws Exception {
@@ -131,21 +137,9 @@ public final class ThroughputBenchmark {
         System.exit(status);
     }
 
-    /** merchant01's API key from events/seed.json, as an Authorization header. */
-    private String basicAuthorization() {
-        try {
-            String apiKey = apiKey(config.repo().resolve("events/seed.json"), ORGANISATION);
-            return "Authorization: Basic " + Base64.getEncoder()
-                    .encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private int run() throws Exception {
         String loadBefore = ThroughputReport.loadAverage();
         byte[] tokenBody = tokenRequestBody(config.repo().resolve("events/request-token.json"));
-        String basic = basicAuthorization();
         List<String> runnerOptions = new ArrayList<>(config.dynamoDbLocal() ? List.of("--in-memory")
                 : List.of("--store", MEMORY));
         runnerOptions.addAll(List.of("--seed", "events/seed.json", "--no-throttle", "--protect"));
@@ -267,7 +261,7 @@ public final class ThroughputBenchmark {
         long count;
         try (HttpConnection connection = new HttpConnection(runner.port())) {
             HttpConnection.Response response = connection.exchange(HttpConnection.request("POST", "/tokens/revoke",
-                    runner.port(), new String[] {basicAuthorization(), "Accept: application/json"}, null), true, 200);
+                    runner.port(), new String[] {basic, "Accept: application/json"}, null), true, 200);
             if (response.status() != 200) {
                 problems.add("storage check: the revoke-all answered HTTP " + response.status() + " " + response.text());
                 return;

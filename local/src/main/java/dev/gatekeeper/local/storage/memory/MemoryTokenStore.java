@@ -143,6 +143,8 @@ final class MemoryTokenStore implements TokenStore {
         synchronized (table) {
             Partition partition = table.partition(organisation);
             long generation = partition.generation;
+            // A scan of the partition's tokens, under the lock: linear in them, in memory, where the DynamoDB store
+            // keeps counters because reading every token there costs a round trip per page. Not measured at scale.
             long count = partition.tokens.values().stream()
                     .filter(token -> token.generation() == generation && token.isLiveAt(endedAt))
                     .count();

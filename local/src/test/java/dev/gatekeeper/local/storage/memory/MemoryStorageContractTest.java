@@ -1,6 +1,6 @@
 package dev.gatekeeper.local.storage.memory;
 
-import dev.gatekeeper.local.storage.StorageContract;
+import dev.gatekeeper.testing.StorageContract;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;

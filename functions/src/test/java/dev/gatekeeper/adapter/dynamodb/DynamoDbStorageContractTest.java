@@ -1,12 +1,9 @@
-package dev.gatekeeper.local.storage;
+package dev.gatekeeper.adapter.dynamodb;
 
 import static dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore.DEFAULT_AUDIT_RETENTION;
 
-import dev.gatekeeper.adapter.dynamodb.DynamoDbApiKeyRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbAuditLog;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbOrganisationRegistry;
-import dev.gatekeeper.adapter.dynamodb.DynamoDbTokenStore;
 import dev.gatekeeper.testing.LocalDynamoDb;
+import dev.gatekeeper.testing.StorageContract;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package dev.gatekeeper.local.storage;
+package dev.gatekeeper.testing;
 
 import static dev.gatekeeper.testing.TestOrganisations.merchant;
 import static dev.gatekeeper.testing.TestOrganisations.partner;
@@ -29,7 +29,6 @@ import dev.gatekeeper.core.token.StaleGenerationException;
 import dev.gatekeeper.core.token.TokenId;
 import dev.gatekeeper.core.token.TokenRecord;
 import dev.gatekeeper.core.token.TokenStore;
-import dev.gatekeeper.testing.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,6 +225,7 @@ public abstract class StorageContract {
 
         assertThat(revoked).contains(token.revokedAt(FIRST_REVOCATION));
         assertThat(tokens.findForOrganisation(MERCHANT, token.id())).contains(token.revokedAt(FIRST_REVOCATION));
+        assertThat(tokens.revoke(MERCHANT, token.id(), SECOND_REVOCATION)).contains(token.revokedAt(FIRST_REVOCATION));
     }
 
     @Test
@@ -608,12 +608,14 @@ public abstract class StorageContract {
         tokens.revokeMintedWith(revoked, FIRST_REVOCATION, AUDIT, 100);
         tokens.revokeMintedWith(revoked, SECOND_REVOCATION, AUDIT, 100);
 
-        assertThat(revocations(MERCHANT)).extracting(AuditEvent::tokenId, AuditEvent::reason)
+        assertThat(revocations(MERCHANT))
+                .extracting(AuditEvent::tokenId, AuditEvent::reason, AuditEvent::actingOrganisation)
                 .containsExactlyInAnyOrder(
-                        tuple(parent.id().value(), null),
-                        tuple(child.id().value(), "parent token " + parent.id() + " revoked"));
-        assertThat(revocations(OTHER_MERCHANT)).extracting(AuditEvent::tokenId, AuditEvent::reason)
-                .containsExactly(tuple(grandchild.id().value(), "parent token " + child.id() + " revoked"));
+                        tuple(parent.id().value(), null, PARTNER),
+                        tuple(child.id().value(), "parent token " + parent.id() + " revoked", PARTNER));
+        assertThat(revocations(OTHER_MERCHANT))
+                .extracting(AuditEvent::tokenId, AuditEvent::reason, AuditEvent::actingOrganisation)
+                .containsExactly(tuple(grandchild.id().value(), "parent token " + child.id() + " revoked", PARTNER));
     }
 
     @Test
